@@ -1,0 +1,69 @@
+using System.Text;
+using EdgeProxy.Metrics;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace EdgeProxy.Admin;
+
+/// <summary>
+/// The admin listener's whole surface. A path switch rather than endpoint routing: the admin branch must stay out of
+/// the application's global route table, which holds the public proxy routes. Anything else is 404, never proxied.
+/// </summary>
+internal sealed class AdminEndpoints(HealthCheckService health, StatusReport status, ProxyMetrics metrics)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        if (path.StartsWithSegments("/whoami"))
+        {
+            return WhoamiResponse.WriteAsync(context);
+        }
+
+        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        {
+            return WriteNotFoundAsync(context);
+        }
+
+        return path.Value switch
+        {
+            "/healthz" => WriteHealthAsync(context, AdminHealthTags.Live),
+            "/readyz" => WriteHealthAsync(context, AdminHealthTags.Ready),
+            "/metrics" => metrics.WriteAsync(context),
+            "/status" => status.WriteAsync(context),
+            "/" => WriteIndexAsync(context),
+            _ => WriteNotFoundAsync(context),
+        };
+    }
+
+    private async Task WriteHealthAsync(HttpContext context, string tag)
+    {
+        var report = await health.CheckHealthAsync(check => check.Tags.Contains(tag), context.RequestAborted);
+        var text = new StringBuilder().Append(report.Status).Append('\n');
+        foreach (var (name, entry) in report.Entries)
+        {
+            text.Append(name).Append(": ").Append(entry.Status);
+            if (entry.Description is { } description)
+            {
+                text.Append(" - ").Append(description);
+            }
+
+            text.Append('\n');
+        }
+
+        context.Response.StatusCode = report.Status == HealthStatus.Unhealthy ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status200OK;
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        await context.Response.WriteAsync(text.ToString(), context.RequestAborted);
+    }
+
+    private static Task WriteNotFoundAsync(HttpContext context)
+    {
+        context.Response.StatusCode = StatusCodes.Status404NotFound;
+        return Task.CompletedTask;
+    }
+
+    private static Task WriteIndexAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync("EdgeProxy admin: /healthz /readyz /metrics /status /whoami\n", context.RequestAborted);
+    }
+}

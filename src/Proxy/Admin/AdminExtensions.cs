@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.Admin;
+
+public static class AdminExtensions
+{
+    /// <summary>The admin listener (<c>EdgeProxy:Admin:Url</c>) with <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/status</c> and the whoami echo.</summary>
+    public static IServiceCollection AddAdminListener(this IServiceCollection services)
+    {
+        services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
+            .ValidateOnStart();
+        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
+        services.AddSingleton<AdminListener>();
+        services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<AdminListener>());
+        services.AddSingleton<StatusReport>();
+        services.AddSingleton<AdminEndpoints>();
+        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<ProxyStatusSection>(sp));
+        services.AddHealthChecks().AddCheck<HostReadinessCheck>("host", tags: [AdminHealthTags.Ready]);
+        return services;
+    }
+
+    /// <summary>Adds a section to <c>/status</c>.</summary>
+    public static IServiceCollection AddStatusSection(this IServiceCollection services, Func<IServiceProvider, IStatusSection> factory)
+    {
+        services.AddSingleton(factory);
+        return services;
+    }
+
+    /// <summary>Requests that arrive on the admin listener are answered here and never reach the proxy routes.</summary>
+    public static IApplicationBuilder UseAdminListener(this IApplicationBuilder app)
+    {
+        var listener = app.ApplicationServices.GetRequiredService<AdminListener>();
+        var endpoints = app.ApplicationServices.GetRequiredService<AdminEndpoints>();
+        return app.MapWhen(listener.IsAdminRequest, admin => admin.Run(endpoints.HandleAsync));
+    }
+
+    private sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, AdminOptions options) =>
+            AdminOptions.ValidateUrl(options.Url) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
+    }
+}

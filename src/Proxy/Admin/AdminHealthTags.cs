@@ -1,0 +1,8 @@
+namespace EdgeProxy.Admin;
+
+/// <summary>Health check tags: <c>/readyz</c> runs the checks tagged <see cref="Ready"/>; <c>/healthz</c> those tagged <see cref="Live"/>.</summary>
+public static class AdminHealthTags
+{
+    public const string Ready = "ready";
+    public const string Live = "live";
+}

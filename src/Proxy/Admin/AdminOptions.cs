@@ -1,0 +1,29 @@
+using System.Net;
+
+namespace EdgeProxy.Admin;
+
+public sealed class AdminOptions
+{
+    public const string SectionName = "EdgeProxy:Admin";
+
+    /// <summary>The admin listener: plain HTTP on an IP address or <c>localhost</c>; never one of the public endpoints.</summary>
+    public string Url { get; set; } = "http://127.0.0.1:9901";
+
+    /// <summary>Why <see cref="Url"/> cannot be listened on, or null when it can.</summary>
+    internal static string? ValidateUrl(string? url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttp)
+        {
+            return $"{SectionName}:Url '{url}' must be an absolute http:// URL such as http://127.0.0.1:9901";
+        }
+
+        if (uri.AbsolutePath != "/" || !string.IsNullOrEmpty(uri.Query))
+        {
+            return $"{SectionName}:Url '{url}' must not have a path";
+        }
+
+        return uri.IsLoopback || IPAddress.TryParse(uri.Host.Trim('[', ']'), out _) || uri.Host is "*" or "+"
+            ? null
+            : $"{SectionName}:Url '{url}' must name an IP address or localhost, not a host name";
+    }
+}

@@ -1,0 +1,13 @@
+using Yarp.ReverseProxy.Configuration;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>Routes and clusters read from the file, with every reason they may not be applied.</summary>
+public sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters, IReadOnlyList<string> Errors)
+{
+    public bool IsValid => Errors.Count == 0;
+
+    public string Summary => $"{Routes.Count} route(s), {Clusters.Count} cluster(s)";
+
+    public static ProxyConfigLoadResult Failed(params string[] errors) => new([], [], errors);
+}

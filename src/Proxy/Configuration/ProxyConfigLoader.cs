@@ -1,0 +1,74 @@
+using EdgeProxy.Hosting;
+using Yarp.ReverseProxy.Configuration;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>
+/// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
+/// YARP would accept but an operator never means: no routes at all, or a route naming a cluster that does not exist.
+/// </summary>
+public sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValidator validator)
+{
+    public const string SectionName = "ReverseProxy";
+
+    public async Task<ProxyConfigLoadResult> LoadAsync(byte[] fileContent, CancellationToken cancellationToken = default)
+    {
+        var file = command.ConfigPath;
+        if (ConfigFileJson.Validate(file, fileContent) is { } jsonError)
+        {
+            return ProxyConfigLoadResult.Failed(jsonError);
+        }
+
+        var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, fileContent).Build();
+        IProxyConfig config;
+        try
+        {
+            config = BindWithYarp(configuration.GetSection(SectionName));
+        }
+        catch (Exception ex)
+        {
+            return ProxyConfigLoadResult.Failed($"{file}: {SectionName}: {ex.Message}");
+        }
+
+        var errors = new List<string>();
+        if (config.Routes.Count == 0)
+        {
+            errors.Add($"{file}: {SectionName}:Routes: no routes are defined; refusing a configuration that would answer every request with 404");
+        }
+
+        var clusterIds = config.Clusters.Select(c => c.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        foreach (var route in config.Routes)
+        {
+            var key = $"{file}: {SectionName}:Routes:{route.RouteId}";
+            foreach (var error in await validator.ValidateRouteAsync(route))
+            {
+                errors.Add($"{key}: {error.Message}");
+            }
+
+            if (route.ClusterId is { } clusterId && !clusterIds.Contains(clusterId))
+            {
+                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}'");
+            }
+        }
+
+        foreach (var cluster in config.Clusters)
+        {
+            foreach (var error in await validator.ValidateClusterAsync(cluster))
+            {
+                errors.Add($"{file}: {SectionName}:Clusters:{cluster.ClusterId}: {error.Message}");
+            }
+        }
+
+        cancellationToken.ThrowIfCancellationRequested();
+        return new ProxyConfigLoadResult(config.Routes, config.Clusters, errors);
+    }
+
+    /// <summary>YARP's configuration binder is internal; a throw-away container with <c>LoadFromConfig</c> runs it on our section.</summary>
+    private static IProxyConfig BindWithYarp(IConfigurationSection section)
+    {
+        var services = new ServiceCollection().AddLogging();
+        services.AddReverseProxy().LoadFromConfig(section);
+        using var provider = services.BuildServiceProvider();
+        return provider.GetRequiredService<IProxyConfigProvider>().GetConfig();
+    }
+}

@@ -1,0 +1,90 @@
+using System.Security.Cryptography;
+using EdgeProxy.Hosting;
+using EdgeProxy.Metrics;
+using Yarp.ReverseProxy.Configuration;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>
+/// Re-reads the configuration file and swaps YARP's routes and clusters only when the whole new version is valid.
+/// A rejected edit keeps the running configuration and logs the file and the keys that are wrong.
+/// </summary>
+public sealed partial class ProxyConfigReloader(
+    EdgeProxyCommandLine command,
+    ProxyConfigLoader loader,
+    InMemoryConfigProvider provider,
+    ProxyConfigStatus status,
+    ProxyMetrics metrics,
+    TimeProvider timeProvider,
+    ILogger<ProxyConfigReloader> logger)
+{
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private byte[] _lastSeenHash = [];
+
+    internal void ApplyInitial(ProxyConfigLoadResult result, byte[] content)
+    {
+        _lastSeenHash = SHA256.HashData(content);
+        Apply(result);
+        LogApplied(command.ConfigPath, result.Summary);
+    }
+
+    /// <summary>Reads the file; does nothing when its content is the one seen last, valid or not.</summary>
+    public async Task ReloadAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            byte[] content;
+            try
+            {
+                content = await File.ReadAllBytesAsync(command.ConfigPath, cancellationToken);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Between an unlink and a rename the file can be briefly missing; the next notice or poll retries.
+                LogReadFailed(command.ConfigPath, ex.Message);
+                return;
+            }
+
+            var hash = SHA256.HashData(content);
+            if (hash.AsSpan().SequenceEqual(_lastSeenHash))
+            {
+                return;
+            }
+
+            _lastSeenHash = hash;
+            var result = await loader.LoadAsync(content, cancellationToken);
+            if (result.IsValid)
+            {
+                Apply(result);
+                LogApplied(command.ConfigPath, result.Summary);
+            }
+            else
+            {
+                status.RecordRejected(result.Errors, timeProvider.GetUtcNow());
+                metrics.ConfigReloads.WithLabels("rejected").Inc();
+                LogRejected(command.ConfigPath, string.Join(Environment.NewLine, result.Errors.Select(e => "  - " + e)));
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private void Apply(ProxyConfigLoadResult result)
+    {
+        provider.Update(result.Routes, result.Clusters);
+        status.RecordApplied(result, timeProvider.GetUtcNow());
+        metrics.ConfigReloads.WithLabels("applied").Inc();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {File}: {Summary}.")]
+    private partial void LogApplied(string file, string summary);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes and clusters stay. Problems:\n{Errors}")]
+    private partial void LogRejected(string file, string errors);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]
+    private partial void LogReadFailed(string file, string reason);
+}

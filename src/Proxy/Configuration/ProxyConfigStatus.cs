@@ -1,0 +1,46 @@
+using EdgeProxy.Admin;
+using EdgeProxy.Hosting;
+
+namespace EdgeProxy.Configuration;
+
+/// <summary>What the running routes came from and what happened to the latest edit; the <c>config</c> section of <c>/status</c>.</summary>
+public sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusSection
+{
+    private volatile Snapshot _state = new(null, null, 0, 0, null, [], 0, 0);
+
+    public string Name => "config";
+
+    public int RouteCount => _state.Routes;
+
+    internal void RecordApplied(ProxyConfigLoadResult result, DateTimeOffset now)
+    {
+        var s = _state;
+        _state = s with { AppliedAt = now, Summary = result.Summary, Routes = result.Routes.Count, Clusters = result.Clusters.Count, Applied = s.Applied + 1, LastErrors = [] };
+    }
+
+    internal void RecordRejected(IReadOnlyList<string> errors, DateTimeOffset now)
+    {
+        var s = _state;
+        _state = s with { RejectedAt = now, LastErrors = errors, Rejected = s.Rejected + 1 };
+    }
+
+    public object GetStatus()
+    {
+        var s = _state;
+        return new
+        {
+            file = command.ConfigPath,
+            appliedAt = s.AppliedAt,
+            running = s.Summary,
+            // Non-empty while the file on disk holds an edit that was refused: the proxy still runs the previous version.
+            pendingEditErrors = s.LastErrors,
+            lastRejectedAt = s.RejectedAt,
+            reloadsApplied = s.Applied,
+            reloadsRejected = s.Rejected,
+        };
+    }
+
+    private sealed record Snapshot(
+        DateTimeOffset? AppliedAt, string? Summary, int Routes, int Clusters,
+        DateTimeOffset? RejectedAt, IReadOnlyList<string> LastErrors, long Applied, long Rejected);
+}

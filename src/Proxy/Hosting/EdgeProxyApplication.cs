@@ -1,0 +1,90 @@
+using EdgeProxy.Admin;
+using EdgeProxy.Configuration;
+using EdgeProxy.Metrics;
+using EdgeProxy.Tls;
+using Yarp.ReverseProxy.Transforms;
+
+namespace EdgeProxy.Hosting;
+
+/// <summary>
+/// Builds the proxy: the list of features it is made of, then validation of everything before anything listens.
+/// </summary>
+public static class EdgeProxyApplication
+{
+    /// <summary>
+    /// Builds the application and validates its configuration (JSON, options, certificates, routes and clusters).
+    /// Returns the errors instead of an application when anything is wrong; nothing has listened yet either way.
+    /// </summary>
+    public static async Task<EdgeProxyStartup> PrepareAsync(EdgeProxyCommandLine command, CancellationToken cancellationToken = default)
+    {
+        var configBytes = await File.ReadAllBytesAsync(command.ConfigPath, cancellationToken);
+        if (ConfigFileJson.Validate(command.ConfigPath, configBytes) is { } jsonError)
+        {
+            return EdgeProxyStartup.Failed([jsonError]);
+        }
+
+        WebApplication app;
+        try
+        {
+            app = Build(command);
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
+        {
+            return EdgeProxyStartup.Failed([ex.Message]);
+        }
+
+        var errors = new List<string>();
+        errors.AddRange(StartupOptionsValidation.Validate(app.Services));
+        errors.AddRange(CertificateFileCheck.Validate(app.Configuration, app.Environment.ContentRootPath));
+
+        var proxyConfig = await app.Services.GetRequiredService<ProxyConfigLoader>().LoadAsync(configBytes, cancellationToken);
+        errors.AddRange(proxyConfig.Errors);
+        if (errors.Count > 0)
+        {
+            await app.DisposeAsync();
+            return EdgeProxyStartup.Failed(errors);
+        }
+
+        app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, configBytes);
+        ConfigurePipeline(app);
+        return new EdgeProxyStartup(app, [], proxyConfig.Summary);
+    }
+
+    private static WebApplication Build(EdgeProxyCommandLine command)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = command.ConfigurationArguments,
+            ContentRootPath = Path.GetDirectoryName(command.ConfigPath),
+        });
+
+        builder.Configuration.UseEdgeProxyConfigFile(command);
+        // Data protection only signs YARP's session-affinity cookies; its "keys not encrypted at rest" warning is noise here.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        builder.Services.AddSingleton(command);
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);
+
+        builder.Services.AddFirstRunCertificate();
+        builder.Services.AddEdgeProxyListeners();
+        builder.Services.AddAdminListener();
+        builder.Services.AddProxyMetrics();
+        builder.Services.AddReverseProxy()
+            .LoadFromValidatedConfigFile()
+            .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
+
+        return builder.Build();
+    }
+
+    private static void ConfigurePipeline(WebApplication app)
+    {
+        app.UseAdminListener();
+        app.MapReverseProxy(proxy =>
+        {
+            proxy.UseProxyRequestMetrics();
+            proxy.UseSessionAffinity();
+            proxy.UseLoadBalancing();
+            proxy.UsePassiveHealthChecks();
+        });
+    }
+}

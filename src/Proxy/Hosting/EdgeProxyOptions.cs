@@ -1,0 +1,13 @@
+namespace EdgeProxy.Hosting;
+
+/// <summary>Process-wide settings under <c>EdgeProxy</c> that belong to no single feature.</summary>
+public sealed class EdgeProxyOptions
+{
+    public const string SectionName = "EdgeProxy";
+
+    /// <summary>
+    /// Where the proxy keeps what it makes for itself (the first-run certificate, later caches);
+    /// relative paths are resolved against the configuration file's folder.
+    /// </summary>
+    public string DataPath { get; set; } = "data";
+}

@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.Hosting;
+
+/// <summary>Runs every <c>ValidateOnStart</c> options validation now, so that <c>--check</c> and start-up report it before listening.</summary>
+internal static class StartupOptionsValidation
+{
+    public static IReadOnlyList<string> Validate(IServiceProvider services)
+    {
+        try
+        {
+            services.GetService<IStartupValidator>()?.Validate();
+            return [];
+        }
+        catch (OptionsValidationException ex)
+        {
+            return [.. ex.Failures];
+        }
+        catch (AggregateException ex)
+        {
+            return [.. ex.InnerExceptions.SelectMany(e => e is OptionsValidationException o ? o.Failures : [e.Message])];
+        }
+    }
+}

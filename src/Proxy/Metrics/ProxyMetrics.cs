@@ -1,0 +1,54 @@
+using Prometheus;
+
+namespace EdgeProxy.Metrics;
+
+/// <summary>
+/// The proxy's Prometheus registry (one per proxy instance, so several can run in one process) and the metrics every
+/// feature shares. Features create their own metrics through <see cref="Factory"/>.
+/// </summary>
+public sealed class ProxyMetrics : IDisposable
+{
+    private static readonly string[] StatusCodeLabels = [.. Enumerable.Range(0, 600).Select(code => code.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    private readonly IDisposable _eventCounters;
+
+    public ProxyMetrics()
+    {
+        Registry = Prometheus.Metrics.NewCustomRegistry();
+        Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
+        DotNetStats.Register(Registry);
+
+        // YARP's own counters (requests started/failed, current requests) and Kestrel's connection counters.
+        _eventCounters = EventCounterAdapter.StartListening(new EventCounterAdapterOptions
+        {
+            MetricFactory = Factory,
+            EventSourceFilterPredicate = name => name is "Yarp.ReverseProxy" or "Microsoft-AspNetCore-Server-Kestrel",
+        });
+
+        ProxyRequests = Factory.CreateCounter("edgeproxy_proxy_requests_total",
+            "Requests forwarded by route, cluster and response status code.", ["route", "cluster", "code"]);
+        ProxyErrors = Factory.CreateCounter("edgeproxy_proxy_errors_total",
+            "Forwarding errors by cluster and YARP error kind (e.g. Request, RequestTimedOut, NoAvailableDestinations).", ["cluster", "error"]);
+        ConfigReloads = Factory.CreateCounter("edgeproxy_config_reloads_total",
+            "Loads of the configuration file by result (applied, rejected).", ["result"]);
+    }
+
+    public CollectorRegistry Registry { get; }
+
+    public IMetricFactory Factory { get; }
+
+    public Counter ProxyRequests { get; }
+
+    public Counter ProxyErrors { get; }
+
+    public Counter ConfigReloads { get; }
+
+    internal static string StatusCodeLabel(int code) => (uint)code < StatusCodeLabels.Length ? StatusCodeLabels[code] : "other";
+
+    internal async Task WriteAsync(HttpContext context)
+    {
+        context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        await Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
+    }
+
+    public void Dispose() => _eventCounters.Dispose();
+}

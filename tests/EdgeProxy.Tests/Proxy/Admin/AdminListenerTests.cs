@@ -1,0 +1,95 @@
+using System.Text.Json.Nodes;
+using EdgeProxy.Tests.Infrastructure;
+
+namespace EdgeProxy.Tests.Proxy.Admin;
+
+public sealed class AdminListenerTests
+{
+    public static TheoryData<string> AdminPaths => ["/healthz", "/readyz", "/metrics", "/status"];
+
+    [Theory]
+    [MemberData(nameof(AdminPaths))]
+    public async Task Admin_paths_answer_on_the_admin_url_and_nowhere_else(string path)
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+
+        using var admin = await proxy.Admin.GetAsync(path);
+        Assert.Equal(200, (int)admin.StatusCode);
+
+        // On the public listeners the path is just another request for the backend, even with a forged Host header.
+        foreach (var client in new[] { proxy.Http, proxy.Https })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, path);
+            request.Headers.Host = proxy.AdminUri.Authority;
+            using var response = await client.SendAsync(request);
+            Assert.Equal($"backend=app path={path}", await response.Content.ReadAsStringAsync());
+        }
+    }
+
+    [Fact]
+    public async Task Health_endpoints_report_live_and_ready()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+
+        Assert.StartsWith("200 Healthy", await proxy.GetTextAsync(proxy.Admin, "/healthz"));
+        var ready = await proxy.GetTextAsync(proxy.Admin, "/readyz");
+        Assert.StartsWith("200 Healthy", ready);
+        Assert.Contains("proxy-config: Healthy - 1 route(s) applied", ready);
+        Assert.Contains("host: Healthy - listening", ready);
+    }
+
+    [Fact]
+    public async Task Metrics_are_prometheus_text_with_request_and_destination_health_series()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address, "http://127.0.0.1:9/"));
+        for (var i = 0; i < 3; i++)
+        {
+            await proxy.Http.GetAsync("/m");
+        }
+
+        using var response = await proxy.Admin.GetAsync("/metrics");
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("# TYPE edgeproxy_proxy_requests_total counter", text);
+        Assert.Contains("edgeproxy_proxy_requests_total{route=\"all\",cluster=\"main\",code=\"200\"}", text);
+        Assert.Contains("edgeproxy_destination_available{cluster=\"main\",destination=\"d1\"} 1", text);
+        Assert.Contains("edgeproxy_destination_health{cluster=\"main\",destination=\"d0\",check=\"active\"} -1", text);
+        Assert.Contains("edgeproxy_config_reloads_total{result=\"applied\"} 1", text);
+        Assert.Contains("process_cpu_seconds_total", text);
+    }
+
+    [Fact]
+    public async Task Status_lists_routes_clusters_and_destinations_as_json_and_html()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+
+        var status = await proxy.GetStatusAsync();
+        Assert.Equal("all", (string?)status["proxy"]!["routes"]![0]!["id"]);
+        var cluster = status["proxy"]!["clusters"]![0]!;
+        Assert.Equal("main", (string?)cluster["id"]);
+        Assert.Equal(backend.Address, (string?)cluster["destinations"]![0]!["address"]);
+        Assert.True((bool)cluster["destinations"]![0]!["available"]!);
+        Assert.Equal(proxy.ConfigPath, (string?)status["config"]!["file"]);
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/status");
+        request.Headers.Accept.ParseAdd("text/html");
+        using var html = await proxy.Admin.SendAsync(request);
+        Assert.Equal("text/html", html.Content.Headers.ContentType!.MediaType);
+        Assert.Contains(backend.Address, await html.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Unknown_admin_paths_are_404_and_never_proxied()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+
+        var response = await proxy.GetTextAsync(proxy.Admin, "/anything");
+        Assert.StartsWith("404", response);
+        Assert.Null(backend.LastHeaders);
+    }
+}

@@ -1,0 +1,124 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json.Nodes;
+using EdgeProxy.Tests.Infrastructure;
+
+namespace EdgeProxy.Tests.Proxy.Hosting;
+
+/// <summary>The built proxy started as its own process: exit codes and messages for bad configurations, and <c>--check</c>.</summary>
+public sealed class StartupTests : IDisposable
+{
+    private readonly TempDirectory _directory = new();
+
+    public void Dispose() => _directory.Dispose();
+
+    private string WriteConfig(JsonObject config) => WriteConfig(config.ToJsonString());
+
+    private string WriteConfig(string content)
+    {
+        var path = _directory.File("appsettings.json");
+        File.WriteAllText(path, content);
+        return path;
+    }
+
+    private static JsonObject ValidConfig() => TestConfig.SingleCluster("http://127.0.0.1:9/");
+
+    [Fact]
+    public async Task An_unknown_load_balancing_policy_exits_non_zero_before_listening_naming_key_and_value()
+    {
+        var config = ValidConfig();
+        config["ReverseProxy"]!["Clusters"]!["main"]!["LoadBalancingPolicy"] = "Fastest";
+        var path = WriteConfig(config);
+
+        var result = await ProxyProcess.RunAsync(["--config", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("ReverseProxy:Clusters:main", result.StandardError);
+        Assert.Contains("Fastest", result.StandardError);
+        Assert.DoesNotContain("Now listening", result.Output);
+    }
+
+    [Fact]
+    public async Task Invalid_json_at_start_exits_non_zero_with_the_position()
+    {
+        var path = WriteConfig("{\n  \"ReverseProxy\": {\n    \"Routes\": { ,\n}");
+
+        var result = await ProxyProcess.RunAsync(["--config", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"{path}: invalid JSON", result.StandardError);
+        Assert.Contains("LineNumber: 2", result.StandardError);
+        Assert.DoesNotContain("Now listening", result.Output);
+    }
+
+    [Fact]
+    public async Task A_missing_configuration_file_exits_non_zero()
+    {
+        var result = await ProxyProcess.RunAsync(["--config", _directory.File("nope.json")]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("nope.json does not exist", result.StandardError);
+    }
+
+    [Fact]
+    public async Task Check_accepts_a_valid_file_without_listening()
+    {
+        // Hold the admin port ourselves: if --check tried to listen, it would fail to bind and exit non-zero.
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var config = ValidConfig();
+        config["EdgeProxy"]!["Admin"]!["Url"] = $"http://127.0.0.1:{((IPEndPoint)holder.LocalEndpoint).Port}";
+        var path = WriteConfig(config);
+
+        var result = await ProxyProcess.RunAsync(["--check", "--config", path]);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains($"{path}: configuration is valid (1 route(s), 1 cluster(s))", result.StandardOutput);
+        Assert.DoesNotContain("Now listening", result.Output);
+    }
+
+    [Fact]
+    public async Task Check_reports_every_problem_and_exits_one()
+    {
+        var config = ValidConfig();
+        config["ReverseProxy"]!["Clusters"]!["main"]!["LoadBalancingPolicy"] = "Fastest";
+        config["ReverseProxy"]!["Routes"]!["orphan"] = new JsonObject { ["ClusterId"] = "missing", ["Match"] = new JsonObject { ["Path"] = "/o" } };
+        config["Kestrel"]!["Endpoints"]!["Https"]!["Certificate"] = new JsonObject { ["Path"] = "absent.pem", ["KeyPath"] = "absent.key" };
+        var path = WriteConfig(config);
+
+        var result = await ProxyProcess.RunAsync(["--check", "--config", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Fastest", result.StandardError);
+        Assert.Contains("ReverseProxy:Routes:orphan:ClusterId: unknown cluster 'missing'", result.StandardError);
+        Assert.Contains("Kestrel:Endpoints:Https:Certificate: cannot load 'absent.pem'", result.StandardError);
+    }
+
+    [Fact]
+    public async Task Check_finds_the_file_through_EDGEPROXY_CONFIG_and_sees_environment_overrides()
+    {
+        var path = WriteConfig(ValidConfig());
+        var environment = new Dictionary<string, string>
+        {
+            ["EDGEPROXY_CONFIG"] = path,
+            ["EdgeProxy__Admin__Url"] = "ftp://127.0.0.1:21",
+        };
+
+        var result = await ProxyProcess.RunAsync(["--check"], environment);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains(path, result.StandardError);
+        Assert.Contains("EdgeProxy:Admin:Url 'ftp://127.0.0.1:21' must be an absolute http:// URL", result.StandardError);
+    }
+
+    [Fact]
+    public async Task Command_line_overrides_win_over_the_file()
+    {
+        var path = WriteConfig(ValidConfig());
+
+        var result = await ProxyProcess.RunAsync(["--check", "--config", path, "--ReverseProxy:Clusters:main:LoadBalancingPolicy=Fastest"]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Fastest", result.StandardError);
+    }
+}

@@ -1,0 +1,54 @@
+using System.Security.Cryptography.X509Certificates;
+using EdgeProxy.Tests.Infrastructure;
+using EdgeProxy.Tls;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeProxy.Tests.Proxy.Tls;
+
+public sealed class FirstRunCertificateTests
+{
+    [Fact]
+    public async Task Is_created_once_for_localhost_and_reused_after_a_restart()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = TestConfig.SingleCluster(backend.Address);
+        using var directory = new TempDirectory();
+        var configPath = directory.File("appsettings.json");
+        await File.WriteAllTextAsync(configPath, config.ToJsonString());
+        var certificatePath = Path.Combine(directory.Path, "data", FirstRunCertificate.FileName);
+
+        byte[] first;
+        await using (var proxy = await ProxyUnderTest.StartAsync(directory, configPath))
+        {
+            Assert.Equal("200 backend=app path=/", await proxy.GetTextAsync(proxy.Https, "/"));
+            first = File.ReadAllBytes(certificatePath);
+            using var certificate = X509CertificateLoader.LoadPkcs12(first, null);
+            Assert.Equal("CN=localhost", certificate.Subject);
+            Assert.Contains("localhost", certificate.GetNameInfo(X509NameType.DnsName, false));
+        }
+
+        await using (var restarted = await ProxyUnderTest.StartAsync(directory, configPath))
+        {
+            Assert.Equal(first, File.ReadAllBytes(certificatePath));
+            Assert.Equal("200 backend=app path=/", await restarted.GetTextAsync(restarted.Https, "/"));
+        }
+    }
+
+    [Fact]
+    public void Is_not_made_when_every_https_endpoint_has_a_certificate()
+    {
+        var configured = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Https:Url"] = "https://0.0.0.0:443",
+            ["Kestrel:Endpoints:Https:Certificate:Path"] = "site.pem",
+            ["Kestrel:Endpoints:Http:Url"] = "http://0.0.0.0:80",
+        }).Build();
+        var missing = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Kestrel:Endpoints:Https:Url"] = "https://0.0.0.0:443",
+        }).Build();
+
+        Assert.False(FirstRunCertificate.IsNeeded(configured));
+        Assert.True(FirstRunCertificate.IsNeeded(missing));
+    }
+}
