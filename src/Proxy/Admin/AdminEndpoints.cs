@@ -8,8 +8,10 @@ namespace EdgeProxy.Admin;
 /// The admin listener's whole surface. A path switch rather than endpoint routing: the admin branch must stay out of
 /// the application's global route table, which holds the public proxy routes. Anything else is 404, never proxied.
 /// </summary>
-internal sealed class AdminEndpoints(HealthCheckService health, StatusReport status, ProxyMetrics metrics)
+internal sealed class AdminEndpoints(HealthCheckService health, StatusReport status, ProxyMetrics metrics, IEnumerable<IMetricsPublisher> metricsPublishers, IEnumerable<AdminRoute> featureRoutes)
 {
+    private readonly Dictionary<string, Func<HttpContext, Task>> _featureRoutes = featureRoutes.ToDictionary(r => r.Path, r => r.Handler, StringComparer.OrdinalIgnoreCase);
+
     public Task HandleAsync(HttpContext context)
     {
         var path = context.Request.Path;
@@ -27,9 +29,10 @@ internal sealed class AdminEndpoints(HealthCheckService health, StatusReport sta
         {
             "/healthz" => WriteHealthAsync(context, AdminHealthTags.Live),
             "/readyz" => WriteHealthAsync(context, AdminHealthTags.Ready),
-            "/metrics" => metrics.WriteAsync(context),
+            "/metrics" => metrics.WriteAsync(context, metricsPublishers),
             "/status" => status.WriteAsync(context),
             "/" => WriteIndexAsync(context),
+            { } other when _featureRoutes.TryGetValue(other, out var handler) => handler(context),
             _ => WriteNotFoundAsync(context),
         };
     }
@@ -61,9 +64,10 @@ internal sealed class AdminEndpoints(HealthCheckService health, StatusReport sta
         return Task.CompletedTask;
     }
 
-    private static Task WriteIndexAsync(HttpContext context)
+    private Task WriteIndexAsync(HttpContext context)
     {
         context.Response.ContentType = "text/plain; charset=utf-8";
-        return context.Response.WriteAsync("EdgeProxy admin: /healthz /readyz /metrics /status /whoami\n", context.RequestAborted);
+        var paths = string.Join(' ', ["/healthz", "/readyz", "/metrics", "/status", "/whoami", .. _featureRoutes.Keys]);
+        return context.Response.WriteAsync($"EdgeProxy admin: {paths}\n", context.RequestAborted);
     }
 }

@@ -27,6 +27,13 @@ public static class AdminExtensions
         return services;
     }
 
+    /// <summary>Adds a GET path to the admin listener.</summary>
+    public static IServiceCollection AddAdminRoute(this IServiceCollection services, string path, Func<IServiceProvider, Func<HttpContext, Task>> handlerFactory)
+    {
+        services.AddSingleton(sp => new AdminRoute(path, handlerFactory(sp)));
+        return services;
+    }
+
     /// <summary>Requests that arrive on the admin listener are answered here and never reach the proxy routes.</summary>
     public static IApplicationBuilder UseAdminListener(this IApplicationBuilder app)
     {

@@ -1,6 +1,9 @@
 using EdgeProxy.Admin;
+using EdgeProxy.ClientIp;
 using EdgeProxy.Configuration;
 using EdgeProxy.Metrics;
+using EdgeProxy.Middleware.AccessLog;
+using EdgeProxy.Middleware.ClientIp;
 using EdgeProxy.Tls;
 using Yarp.ReverseProxy.Transforms;
 
@@ -69,6 +72,7 @@ public static class EdgeProxyApplication
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();
         builder.Services.AddProxyMetrics();
+        builder.Services.AddClientIpRestoration();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
@@ -79,6 +83,8 @@ public static class EdgeProxyApplication
     private static void ConfigurePipeline(WebApplication app)
     {
         app.UseAdminListener();
+        app.UseAccessLog();
+        app.UseClientIp();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseProxyRequestMetrics();

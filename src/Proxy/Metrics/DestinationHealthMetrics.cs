@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Model;
 namespace EdgeProxy.Metrics;
 
 /// <summary>Publishes YARP's destination health at scrape time (no work on the request path).</summary>
-internal sealed class DestinationHealthMetrics
+internal sealed class DestinationHealthMetrics : IMetricsPublisher
 {
     private readonly IProxyStateLookup _proxyState;
     private readonly Gauge _available;
@@ -18,10 +18,9 @@ internal sealed class DestinationHealthMetrics
             "1 when the destination receives traffic (healthy or unknown under every enabled check), else 0.", ["cluster", "destination"]);
         _health = metrics.Factory.CreateGauge("edgeproxy_destination_health",
             "Health seen by YARP's checks: 1 healthy, 0 unhealthy, -1 unknown (check disabled or not run yet).", ["cluster", "destination", "check"]);
-        metrics.Registry.AddBeforeCollectCallback(Update);
     }
 
-    private void Update()
+    public void Publish()
     {
         var seen = new HashSet<(string Cluster, string Destination)>();
         foreach (var cluster in _proxyState.GetClusters())

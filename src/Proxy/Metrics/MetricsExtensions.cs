@@ -6,15 +6,13 @@ public static class MetricsExtensions
     public static IServiceCollection AddProxyMetrics(this IServiceCollection services)
     {
         services.AddSingleton<ProxyMetrics>();
-        services.AddSingleton<DestinationHealthMetrics>();
+        services.AddSingleton<IMetricsPublisher, DestinationHealthMetrics>();
         return services;
     }
 
     /// <summary>Counts forwarded requests; goes first in the YARP pipeline so that it sees the final status.</summary>
     public static IReverseProxyApplicationBuilder UseProxyRequestMetrics(this IReverseProxyApplicationBuilder proxy)
     {
-        // Resolving it here registers the scrape-time health callback.
-        proxy.ApplicationServices.GetRequiredService<DestinationHealthMetrics>();
         proxy.UseMiddleware<ProxyRequestMetricsMiddleware>();
         return proxy;
     }

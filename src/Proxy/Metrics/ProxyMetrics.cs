@@ -44,8 +44,13 @@ public sealed class ProxyMetrics : IDisposable
 
     internal static string StatusCodeLabel(int code) => (uint)code < StatusCodeLabels.Length ? StatusCodeLabels[code] : "other";
 
-    internal async Task WriteAsync(HttpContext context)
+    internal async Task WriteAsync(HttpContext context, IEnumerable<IMetricsPublisher> publishers)
     {
+        foreach (var publisher in publishers)
+        {
+            publisher.Publish();
+        }
+
         context.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
         await Registry.CollectAndExportAsTextAsync(context.Response.Body, context.RequestAborted);
     }

@@ -46,6 +46,8 @@ public static class TestConfig
         {
             ["Admin"] = new JsonObject { ["Url"] = "http://127.0.0.1:0" },
             ["Config"] = new JsonObject { ["Debounce"] = "00:00:00.100" },
+            // Tests that trust Cloudflare point the refresher at a fake source on loopback; nothing may reach the internet.
+            ["ClientIp"] = new JsonObject { ["TrustCloudflare"] = false },
         },
         ["ReverseProxy"] = reverseProxy,
     };

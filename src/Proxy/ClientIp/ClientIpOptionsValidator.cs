@@ -1,0 +1,26 @@
+using EdgeProxy.Middleware.ClientIp;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.ClientIp;
+
+internal sealed class ClientIpOptionsValidator : IValidateOptions<ClientIpOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ClientIpOptions options)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(options.Header))
+        {
+            errors.Add($"{ClientIpOptions.SectionName}:Header must name a header");
+        }
+
+        for (var i = 0; i < options.TrustedNetworks.Count; i++)
+        {
+            if (!CidrParser.TryParse(options.TrustedNetworks[i], null, out _, out var error))
+            {
+                errors.Add($"{ClientIpOptions.SectionName}:TrustedNetworks:{i}: {error}");
+            }
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}

@@ -1,0 +1,41 @@
+using System.Net;
+using System.Text.Json;
+using EdgeProxy.Cloudflare;
+using EdgeProxy.Middleware.ClientIp;
+
+namespace EdgeProxy.ClientIp;
+
+/// <summary><c>GET /trust?ip=A</c>: would a peer at A be allowed to state the client IP, and which range or rule decides.</summary>
+internal sealed class TrustEndpoint(TrustedNetworkRegistry registry, CloudflareRangeRefresher cloudflare)
+{
+    public Task HandleAsync(HttpContext context)
+    {
+        var text = context.Request.Query["ip"].ToString();
+        object answer;
+        if (!IPAddress.TryParse(text, out var address) || text.Contains('/'))
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            answer = new { error = $"'{text}' is not an IP address; use /trust?ip=203.0.113.7" };
+        }
+        else
+        {
+            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            var set = registry.Current;
+            var match = set.Explain(normalized);
+            answer = new
+            {
+                ip = normalized.ToString(),
+                trusted = set.Contains(normalized),
+                rule = match?.Rule,
+                network = match?.Network.ToString(),
+                source = match?.Rule == TrustedNetwork.CloudflareRule ? cloudflare.Current.Origin.ToString().ToLowerInvariant() : null,
+                reason = match is null
+                    ? "not inside any trusted network: its client-IP header is ignored and it is the client"
+                    : "inside a trusted network: a single well-formed client-IP header from it is believed",
+            };
+        }
+
+        context.Response.ContentType = "application/json; charset=utf-8";
+        return context.Response.WriteAsync(JsonSerializer.Serialize(answer), context.RequestAborted);
+    }
+}

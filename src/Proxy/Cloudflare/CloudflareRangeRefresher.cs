@@ -1,0 +1,294 @@
+using System.Net;
+using EdgeProxy.Middleware.ClientIp;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.Cloudflare;
+
+/// <summary>
+/// Keeps Cloudflare's ranges fresh, fail-safe. At start: the cache file if valid, else the shipped snapshot — never an
+/// empty set. Then a first fetch right away (without delaying listening), and one every <c>RefreshInterval</c> with
+/// jitter, backing off exponentially after failures. A fetched list replaces the live one only if every source
+/// answered as expected, every entry is a CIDR of the right family, and it is not drastically smaller.
+/// </summary>
+public sealed partial class CloudflareRangeRefresher : BackgroundService
+{
+    public const string HttpClientName = "cloudflare";
+
+    private readonly CloudflareOptions _options;
+    private readonly bool _enabled;
+    private readonly IReadOnlyList<CloudflareSource> _sources;
+    private readonly CloudflareRangeCache _cache;
+    private readonly TrustedNetworkRegistry _registry;
+    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly TimeProvider _timeProvider;
+    private readonly CloudflareMetrics _metrics;
+    private readonly ILogger<CloudflareRangeRefresher> _logger;
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private volatile CloudflareRangeList _current = CloudflareRangeList.Snapshot;
+    private volatile CloudflareRefreshState _state = CloudflareRefreshState.Initial;
+
+    public CloudflareRangeRefresher(
+        IOptions<CloudflareOptions> options,
+        IOptions<ClientIpOptions> clientIpOptions,
+        CloudflareRangeCache cache,
+        TrustedNetworkRegistry registry,
+        IHttpClientFactory httpClientFactory,
+        TimeProvider timeProvider,
+        CloudflareMetrics metrics,
+        ILogger<CloudflareRangeRefresher> logger)
+    {
+        _options = options.Value;
+        _enabled = clientIpOptions.Value.TrustCloudflare;
+        _sources = [.. _options.EffectiveSources.Select(CloudflareSource.FromUrl)];
+        _cache = cache;
+        _registry = registry;
+        _httpClientFactory = httpClientFactory;
+        _timeProvider = timeProvider;
+        _metrics = metrics;
+        _logger = logger;
+    }
+
+    public bool Enabled => _enabled;
+
+    public CloudflareRangeList Current => _current;
+
+    public CloudflareRefreshState State => _state;
+
+    public IReadOnlyList<CloudflareSource> Sources => _sources;
+
+    public string CacheFile => _cache.Path;
+
+    public override Task StartAsync(CancellationToken cancellationToken)
+    {
+        if (!_enabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        // Hosted services start before Kestrel listens: the first request already sees the cache or the snapshot.
+        LoadInitial();
+        return base.StartAsync(cancellationToken);
+    }
+
+    internal void LoadInitial()
+    {
+        var cached = _cache.TryLoad(out var problem);
+        if (problem is not null)
+        {
+            LogCacheUnusable(problem);
+            _state = _state with { CacheProblem = problem };
+        }
+
+        Swap(cached ?? CloudflareRangeList.Snapshot);
+        LogInitial(_current.Origin, _current.Ranges.Count);
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var accepted = await RefreshAsync(stoppingToken);
+            var delay = accepted ? Jittered(_options.RefreshInterval) : Backoff(_state.ConsecutiveFailures);
+            _state = _state with { NextAttemptAt = _timeProvider.GetUtcNow() + delay };
+            try
+            {
+                await Task.Delay(delay, _timeProvider, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Fetches every source once and swaps the list if the answers are acceptable. Returns whether they were.</summary>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            var now = _timeProvider.GetUtcNow();
+            _state = _state with { LastAttemptAt = now };
+            RangeRejection? rejection;
+            CloudflareRangeList? fetched;
+            try
+            {
+                (fetched, rejection) = await FetchAllAsync(cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                (fetched, rejection) = (null, new RangeRejection(RangeRejection.Internal, ex.Message));
+            }
+
+            rejection ??= CheckShrink(fetched!);
+            if (rejection is not null)
+            {
+                _state = _state with { LastError = rejection, LastErrorAt = now, ConsecutiveFailures = _state.ConsecutiveFailures + 1 };
+                _metrics.CountFailure(rejection.Reason);
+                LogRejected(rejection.Reason, rejection.Message, _current.Origin, _current.Ranges.Count);
+                return false;
+            }
+
+            var changed = !SameRanges(fetched!, _current);
+            Swap(fetched!);
+            _state = _state with { LastSuccessAt = now, ConsecutiveFailures = 0 };
+            SaveCache(fetched!);
+            if (changed)
+            {
+                LogAccepted(fetched!.Ranges.Count);
+            }
+
+            return true;
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private async Task<(CloudflareRangeList?, RangeRejection?)> FetchAllAsync(CancellationToken cancellationToken)
+    {
+        var client = _httpClientFactory.CreateClient(HttpClientName);
+        var answers = new List<SourceAnswer>();
+        var ranges = new List<IPNetwork2>();
+        foreach (var source in _sources)
+        {
+            // Validators are only sent for a list that came from a source (the snapshot never did).
+            var previous = _current.Origin == RangeOrigin.Snapshot ? null : _current.Sources.FirstOrDefault(s => s.Url == source.Url.ToString());
+            var (answer, rejection) = await FetchAsync(client, source, previous, cancellationToken);
+            if (rejection is not null)
+            {
+                return (null, rejection);
+            }
+
+            answers.Add(answer!);
+            ranges.AddRange(answer!.Ranges.Select(r => IPNetwork2.Parse(r)));
+        }
+
+        var distinct = ranges.DistinctBy(r => r.ToString()).ToList();
+        return distinct.Count == 0
+            ? (null, new RangeRejection(RangeRejection.Empty, "the sources list no ranges"))
+            : (new CloudflareRangeList(RangeOrigin.Live, distinct, answers, _timeProvider.GetUtcNow()), null);
+    }
+
+    private async Task<(SourceAnswer?, RangeRejection?)> FetchAsync(HttpClient client, CloudflareSource source, SourceAnswer? previous, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, source.Url);
+        request.Headers.Accept.ParseAdd(source.ExpectedMediaType);
+        if (previous?.ETag is { } etag)
+        {
+            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
+        }
+
+        if (previous?.LastModified is { } lastModified)
+        {
+            request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
+        }
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(_options.Timeout);
+        try
+        {
+            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
+            if (response.StatusCode == HttpStatusCode.NotModified && previous is not null)
+            {
+                return (previous, null);
+            }
+
+            if (!response.IsSuccessStatusCode)
+            {
+                return (null, new RangeRejection(RangeRejection.HttpStatus, $"{source}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}"));
+            }
+
+            var mediaType = response.Content.Headers.ContentType?.MediaType;
+            if (!string.Equals(mediaType, source.ExpectedMediaType, StringComparison.OrdinalIgnoreCase))
+            {
+                return (null, new RangeRejection(RangeRejection.ContentType, $"{source}: content type '{mediaType ?? "none"}' where {source.ExpectedMediaType} was expected"));
+            }
+
+            var body = await response.Content.ReadAsStringAsync(timeout.Token);
+            var parsed = CloudflareRangeParser.Parse(source, body, out var rejection);
+            if (rejection is not null)
+            {
+                return (null, rejection);
+            }
+
+            return (new SourceAnswer(
+                source.Url.ToString(),
+                response.Headers.ETag?.ToString(),
+                response.Content.Headers.LastModified?.ToString("R"),
+                parsed.ApiEtag,
+                [.. parsed.Ranges.Select(r => r.ToString())]), null);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return (null, new RangeRejection(RangeRejection.Timeout, $"{source}: no complete answer within {_options.Timeout}"));
+        }
+        catch (HttpRequestException ex)
+        {
+            return (null, new RangeRejection(RangeRejection.Network, $"{source}: {ex.Message}"));
+        }
+    }
+
+    /// <summary>The snapshot is not "current" for this rule: it may be older than any real change Cloudflare made.</summary>
+    private RangeRejection? CheckShrink(CloudflareRangeList fetched)
+    {
+        var current = _current;
+        if (current.Origin == RangeOrigin.Snapshot)
+        {
+            return null;
+        }
+
+        var minimum = current.Ranges.Count * (100 - _options.MaxShrinkPercent) / 100.0;
+        return fetched.Ranges.Count < minimum
+            ? new RangeRejection(RangeRejection.Shrink,
+                $"the sources list {fetched.Ranges.Count} ranges where the live list has {current.Ranges.Count}: more than {_options.MaxShrinkPercent}% fewer (EdgeProxy:Cloudflare:MaxShrinkPercent)")
+            : null;
+    }
+
+    private void Swap(CloudflareRangeList list)
+    {
+        _current = list;
+        _registry.UpdateCloudflare(list.Ranges);
+    }
+
+    private void SaveCache(CloudflareRangeList list)
+    {
+        try
+        {
+            _cache.Save(list);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogCacheWriteFailed(_cache.Path, ex.Message);
+        }
+    }
+
+    private static bool SameRanges(CloudflareRangeList a, CloudflareRangeList b) =>
+        a.Ranges.Select(r => r.ToString()).Order().SequenceEqual(b.Ranges.Select(r => r.ToString()).Order());
+
+    /// <summary>±10 % so that a fleet of proxies does not fetch in lockstep.</summary>
+    private static TimeSpan Jittered(TimeSpan interval) => interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
+
+    private TimeSpan Backoff(int failures)
+    {
+        var delay = _options.MinRetryInterval * Math.Pow(2, Math.Min(failures - 1, 30));
+        return delay < _options.RefreshInterval ? delay : _options.RefreshInterval;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloudflare ranges at start: {Origin} list with {Count} ranges.")]
+    private partial void LogInitial(RangeOrigin origin, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cloudflare range cache unusable, ignored: {Problem}")]
+    private partial void LogCacheUnusable(string problem);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Cloudflare ranges updated: {Count} ranges.")]
+    private partial void LogAccepted(int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cloudflare range refresh rejected ({Reason}): {Message}. Keeping the {Origin} list with {Count} ranges.")]
+    private partial void LogRejected(string reason, string message, RangeOrigin origin, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the Cloudflare range cache {Path}: {Reason}")]
+    private partial void LogCacheWriteFailed(string path, string reason);
+}

@@ -1,0 +1,36 @@
+using EdgeProxy.Admin;
+
+namespace EdgeProxy.Cloudflare;
+
+/// <summary>The <c>cloudflare</c> section of <c>/status</c>: which list is live, how old it is, and what the last refresh did.</summary>
+internal sealed class CloudflareStatusSection(CloudflareRangeRefresher refresher, TimeProvider timeProvider) : IStatusSection
+{
+    public string Name => "cloudflare";
+
+    public object GetStatus()
+    {
+        var list = refresher.Current;
+        var state = refresher.State;
+        return new
+        {
+            trusted = refresher.Enabled,
+            origin = list.Origin.ToString().ToLowerInvariant(),
+            count = list.Ranges.Count,
+            confirmedAt = list.ConfirmedAt,
+            ageSeconds = Math.Round((timeProvider.GetUtcNow() - list.ConfirmedAt).TotalSeconds),
+            sources = refresher.Sources.Select(source =>
+            {
+                var answer = list.Sources.FirstOrDefault(a => a.Url == source.Url.ToString());
+                return new { url = source.Url.ToString(), etag = answer?.ETag, apiEtag = answer?.ApiEtag, lastModified = answer?.LastModified, count = answer?.Ranges.Count };
+            }),
+            lastAttemptAt = state.LastAttemptAt,
+            lastSuccessAt = state.LastSuccessAt,
+            lastErrorAt = state.LastErrorAt,
+            lastError = state.LastError is { } error ? new { reason = error.Reason, message = error.Message } : null,
+            consecutiveFailures = state.ConsecutiveFailures,
+            nextAttemptAt = state.NextAttemptAt,
+            cacheFile = refresher.CacheFile,
+            cacheProblem = state.CacheProblem,
+        };
+    }
+}

@@ -1,0 +1,15 @@
+namespace EdgeProxy.Cloudflare;
+
+/// <summary>Why a fetched list was refused: <see cref="Reason"/> is a short metric label, <see cref="Message"/> says it for people.</summary>
+public sealed record RangeRejection(string Reason, string Message)
+{
+    public const string Timeout = "timeout";
+    public const string Network = "network";
+    public const string HttpStatus = "http_status";
+    public const string ContentType = "content_type";
+    public const string Parse = "parse";
+    public const string Family = "family";
+    public const string Empty = "empty";
+    public const string Shrink = "shrink";
+    public const string Internal = "internal";
+}

@@ -1,0 +1,7 @@
+namespace EdgeProxy.Metrics;
+
+/// <summary>Sets gauges from live state just before <c>/metrics</c> is scraped, so nothing is computed on the request path.</summary>
+public interface IMetricsPublisher
+{
+    void Publish();
+}
