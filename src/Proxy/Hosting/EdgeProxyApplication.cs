@@ -18,7 +18,8 @@ public static class EdgeProxyApplication
     /// Builds the application and validates its configuration (JSON, options, certificates, routes and clusters).
     /// Returns the errors instead of an application when anything is wrong; nothing has listened yet either way.
     /// </summary>
-    public static async Task<EdgeProxyStartup> PrepareAsync(EdgeProxyCommandLine command, CancellationToken cancellationToken = default)
+    /// <param name="configureServices">Replaces services after the proxy's own (tests use it for a fake clock).</param>
+    public static async Task<EdgeProxyStartup> PrepareAsync(EdgeProxyCommandLine command, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
         var configBytes = await File.ReadAllBytesAsync(command.ConfigPath, cancellationToken);
         if (ConfigFileJson.Validate(command.ConfigPath, configBytes) is { } jsonError)
@@ -29,7 +30,7 @@ public static class EdgeProxyApplication
         WebApplication app;
         try
         {
-            app = Build(command);
+            app = Build(command, configureServices);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
@@ -53,7 +54,7 @@ public static class EdgeProxyApplication
         return new EdgeProxyStartup(app, [], proxyConfig.Summary);
     }
 
-    private static WebApplication Build(EdgeProxyCommandLine command)
+    private static WebApplication Build(EdgeProxyCommandLine command, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -76,6 +77,7 @@ public static class EdgeProxyApplication
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
+        configureServices?.Invoke(builder.Services);
 
         return builder.Build();
     }

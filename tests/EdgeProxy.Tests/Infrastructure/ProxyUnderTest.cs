@@ -66,22 +66,24 @@ public sealed class ProxyUnderTest : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<ProxyUnderTest> StartAsync(JsonObject config, params string[] args)
+    public static Task<ProxyUnderTest> StartAsync(JsonObject config, params string[] args) => StartAsync(config, null, args);
+
+    public static async Task<ProxyUnderTest> StartAsync(JsonObject config, Action<IServiceCollection>? configureServices, params string[] args)
     {
         var directory = new TempDirectory();
         var configPath = directory.File("appsettings.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
-        return await StartAsync(directory, ownsDirectory: true, configPath, args);
+        return await StartAsync(directory, ownsDirectory: true, configPath, configureServices, args);
     }
 
     /// <summary>Starts on a configuration file in a folder the caller keeps (for restarts).</summary>
     public static Task<ProxyUnderTest> StartAsync(TempDirectory directory, string configPath, params string[] args) =>
-        StartAsync(directory, ownsDirectory: false, configPath, args);
+        StartAsync(directory, ownsDirectory: false, configPath, null, args);
 
-    private static async Task<ProxyUnderTest> StartAsync(TempDirectory directory, bool ownsDirectory, string configPath, string[] args)
+    private static async Task<ProxyUnderTest> StartAsync(TempDirectory directory, bool ownsDirectory, string configPath, Action<IServiceCollection>? configureServices, string[] args)
     {
         var command = EdgeProxyCommandLine.Parse(["--config", configPath, .. args], configFromEnvironment: null);
-        var startup = await EdgeProxyApplication.PrepareAsync(command);
+        var startup = await EdgeProxyApplication.PrepareAsync(command, configureServices);
         if (startup.App is null)
         {
             throw new InvalidOperationException("proxy configuration rejected: " + string.Join("; ", startup.Errors));
@@ -117,6 +119,16 @@ public sealed class ProxyUnderTest : IAsyncDisposable
         response.EnsureSuccessStatusCode();
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
+
+    public async Task<JsonObject> GetAdminJsonAsync(string pathAndQuery)
+    {
+        using var response = await Admin.GetAsync(pathAndQuery);
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    /// <summary>An HTTP client whose connections come from <paramref name="localAddress"/> (Linux routes all of 127/8 to lo).</summary>
+    public HttpClient HttpFrom(IPAddress localAddress, Uri? baseAddress = null) =>
+        LoopbackClient.Create(localAddress, baseAddress ?? HttpUri!);
 
     public async Task<string> GetTextAsync(HttpClient client, string path)
     {

@@ -1,0 +1,227 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using EdgeProxy.Middleware.ClientIp;
+using EdgeProxy.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeProxy.Tests.Proxy.ClientIp;
+
+/// <summary>
+/// The client-IP rules over real sockets: the trusted peer is 127.0.0.2 (configured as a trusted network), the
+/// untrusted one 127.0.0.1; the backend reports the headers it received.
+/// </summary>
+public sealed class ClientIpRestorationTests
+{
+    private static readonly IPAddress Trusted = IPAddress.Parse("127.0.0.2");
+    private static readonly IPAddress Untrusted = IPAddress.Loopback;
+
+    private static JsonObject Config(TestBackend backend, Action<JsonObject>? clientIp = null)
+    {
+        var config = TestConfig.SingleCluster(backend.Address);
+        var section = config["EdgeProxy"]!["ClientIp"]!.AsObject();
+        section["TrustedNetworks"] = new JsonArray("127.0.0.2/32", "::1/128");
+        clientIp?.Invoke(section);
+        return config;
+    }
+
+    private static async Task<IHeaderDictionaryView> SendAsync(HttpClient client, TestBackend backend, params (string Name, string Value)[] headers)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ip");
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.TryAddWithoutValidation(name, value);
+        }
+
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return new IHeaderDictionaryView(backend.LastHeaders!);
+    }
+
+    /// <summary>The backend's view of forwarding headers, one string per header (null when absent).</summary>
+    private sealed record IHeaderDictionaryView(Microsoft.AspNetCore.Http.IHeaderDictionary Headers)
+    {
+        public string? this[string name] => Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+    }
+
+    private static async Task<long> MetricAsync(ProxyUnderTest proxy, string name)
+    {
+        var text = await (await proxy.Admin.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
+        return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Fact]
+    public async Task A_trusted_peer_states_the_client_ip_and_the_backend_gets_exactly_it()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+        using var client = proxy.HttpFrom(Trusted);
+
+        var seen = await SendAsync(client, backend,
+            ("CF-Connecting-IP", "203.0.113.7"), ("X-Forwarded-For", "6.6.6.6"), ("X-Real-IP", "6.6.6.6"), ("Forwarded", "for=6.6.6.6"));
+
+        Assert.Equal("203.0.113.7", seen["X-Forwarded-For"]);
+        Assert.Equal("203.0.113.7", seen["X-Real-IP"]);
+        Assert.Equal("http", seen["X-Forwarded-Proto"]);
+        Assert.Equal(proxy.HttpUri!.Authority, seen["X-Forwarded-Host"]);
+        Assert.Null(seen["Forwarded"]);
+        Assert.Null(seen["CF-Connecting-IP"]);
+    }
+
+    [Fact]
+    public async Task An_untrusted_peer_is_the_client_and_none_of_its_forwarding_headers_pass()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+        using var client = proxy.HttpFrom(Untrusted);
+
+        var seen = await SendAsync(client, backend,
+            ("CF-Connecting-IP", "203.0.113.7"), ("CF-Connecting-IPv6", "2001:db8::7"), ("X-Forwarded-For", "203.0.113.7"),
+            ("X-Real-IP", "203.0.113.7"), ("Forwarded", "for=203.0.113.7"), ("True-Client-IP", "203.0.113.7"),
+            ("X-Forwarded-Host", "evil.example"), ("X-Forwarded-Proto", "https"));
+
+        Assert.Equal("127.0.0.1", seen["X-Forwarded-For"]);
+        Assert.Equal("127.0.0.1", seen["X-Real-IP"]);
+        Assert.Equal("http", seen["X-Forwarded-Proto"]);
+        Assert.Equal(proxy.HttpUri!.Authority, seen["X-Forwarded-Host"]);
+        foreach (var name in new[] { "Forwarded", "True-Client-IP", "CF-Connecting-IP", "CF-Connecting-IPv6" })
+        {
+            Assert.Null(seen[name]);
+        }
+
+        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_untrusted_header_total"));
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("203.0.113.7, 198.51.100.1")]
+    [InlineData("garbage")]
+    [InlineData("203.0.113.7:8080")]
+    [InlineData("[2001:db8::1]:443")]
+    [InlineData("10.1")]
+    public async Task A_malformed_header_from_a_trusted_peer_falls_back_to_the_peer_and_is_counted(string value)
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+        using var client = proxy.HttpFrom(Trusted);
+
+        var seen = await SendAsync(client, backend, ("CF-Connecting-IP", value));
+
+        Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
+        Assert.Equal("127.0.0.2", seen["X-Real-IP"]);
+        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_malformed_header_total"));
+    }
+
+    [Fact]
+    public async Task A_repeated_header_from_a_trusted_peer_is_ignored()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+
+        // Two header lines need a raw request: HttpClient would fold them into one.
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(Trusted, 0));
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, proxy.HttpUri!.Port));
+        var request = $"GET /ip HTTP/1.1\r\nHost: {proxy.HttpUri.Authority}\r\nCF-Connecting-IP: 203.0.113.7\r\nCF-Connecting-IP: 198.51.100.1\r\nConnection: close\r\n\r\n";
+        await socket.SendAsync(Encoding.ASCII.GetBytes(request));
+        using var stream = new NetworkStream(socket);
+        var response = await new StreamReader(stream).ReadToEndAsync();
+
+        Assert.StartsWith("HTTP/1.1 200", response);
+        Assert.Equal("127.0.0.2", backend.LastHeaders!["X-Forwarded-For"].ToString());
+        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_malformed_header_total"));
+    }
+
+    [Fact]
+    public async Task Pseudo_ipv4_from_a_trusted_peer_gives_the_ipv6_client()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+        using var trusted = proxy.HttpFrom(Trusted);
+        using var untrusted = proxy.HttpFrom(Untrusted);
+
+        Assert.Equal("2001:db8::7", (await SendAsync(trusted, backend, ("CF-Connecting-IP", "240.0.0.9"), ("CF-Connecting-IPv6", "2001:db8::7")))["X-Real-IP"]);
+        Assert.Equal("240.0.0.9", (await SendAsync(trusted, backend, ("CF-Connecting-IP", "240.0.0.9")))["X-Real-IP"]);
+        Assert.Equal("240.0.0.9", (await SendAsync(trusted, backend, ("CF-Connecting-IP", "240.0.0.9"), ("CF-Connecting-IPv6", "garbage")))["X-Real-IP"]);
+        // Outside 240.0.0.0/4 the IPv6 header plays no part.
+        Assert.Equal("203.0.113.7", (await SendAsync(trusted, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Connecting-IPv6", "2001:db8::7")))["X-Real-IP"]);
+        Assert.Equal("127.0.0.1", (await SendAsync(untrusted, backend, ("CF-Connecting-IP", "240.0.0.9"), ("CF-Connecting-IPv6", "2001:db8::7")))["X-Real-IP"]);
+    }
+
+    [Fact]
+    public async Task An_ipv6_peer_is_matched_against_ipv6_networks()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = Config(backend);
+        config["Kestrel"]!["Endpoints"]!["Http"]!["Url"] = "http://[::1]:0";
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        using var client = LoopbackClient.Create(IPAddress.IPv6Loopback, proxy.HttpUri!);
+
+        Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Forwarded-For"]);
+    }
+
+    [Fact]
+    public async Task An_ipv4_mapped_peer_on_a_dual_stack_listener_counts_as_ipv4()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = Config(backend);
+        config["Kestrel"]!["Endpoints"]!["Http"]!["Url"] = "http://[::]:0";
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        var port = proxy.HttpUri!.Port;
+        using var trusted = LoopbackClient.Create(Trusted, new Uri($"http://127.0.0.1:{port}"));
+        using var untrusted = LoopbackClient.Create(Untrusted, new Uri($"http://127.0.0.1:{port}"));
+
+        Assert.Equal("203.0.113.7", (await SendAsync(trusted, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Forwarded-For"]);
+        Assert.Equal("127.0.0.1", (await SendAsync(untrusted, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Forwarded-For"]);
+    }
+
+    [Fact]
+    public async Task Each_request_on_one_connection_is_judged_on_its_own()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+        var connections = 0;
+        using var client = LoopbackClient.Create(Trusted, proxy.HttpUri!, () => Interlocked.Increment(ref connections));
+
+        Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        Assert.Equal("127.0.0.2", (await SendAsync(client, backend))["X-Real-IP"]);
+        Assert.Equal("198.51.100.9", (await SendAsync(client, backend, ("CF-Connecting-IP", "198.51.100.9")))["X-Real-IP"]);
+        Assert.Equal(1, connections);
+    }
+
+    [Fact]
+    public async Task Lock_mode_refuses_untrusted_peers_but_not_the_admin_listener()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend, section => section["RequireTrustedPeer"] = true));
+        using var untrusted = proxy.HttpFrom(Untrusted);
+        using var trusted = proxy.HttpFrom(Trusted);
+
+        using var refused = await untrusted.GetAsync("/ip");
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+        Assert.Contains(ClientIpMiddleware.LockedMessage, await refused.Content.ReadAsStringAsync());
+        Assert.Null(backend.LastHeaders);
+
+        using var allowed = await trusted.GetAsync("/ip");
+        Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await proxy.Admin.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_locked_out_total"));
+    }
+
+    [Fact]
+    public async Task The_access_log_shows_the_restored_client_ip()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var logs = new CollectingLoggerProvider();
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend), services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs),
+            "--Logging:LogLevel:EdgeProxy.AccessLog=Information");
+        using var client = proxy.HttpFrom(Trusted);
+
+        await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"));
+
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("203.0.113.7 \"GET ", StringComparison.Ordinal) && l.Contains(" 200 ", StringComparison.Ordinal))), TimeSpan.FromSeconds(5)),
+            string.Join("\n", logs.Lines));
+    }
+}
