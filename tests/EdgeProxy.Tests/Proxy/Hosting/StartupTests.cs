@@ -112,6 +112,22 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_refuses_trusted_networks_and_range_sources_that_are_not_valid()
+    {
+        var config = ValidConfig();
+        config["EdgeProxy"]!["ClientIp"]!["TrustedNetworks"] = new JsonArray("10.0.0.0/8", "10.0.0.1");
+        config["EdgeProxy"]!["Cloudflare"] = new JsonObject { ["Sources"] = new JsonArray("ftp://example/ips"), ["MaxShrinkPercent"] = 150 };
+        var path = WriteConfig(config);
+
+        var result = await ProxyProcess.RunAsync(["--check", "--config", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("EdgeProxy:ClientIp:TrustedNetworks:1: '10.0.0.1' has no prefix length", result.StandardError);
+        Assert.Contains("EdgeProxy:Cloudflare:Sources:0", result.StandardError);
+        Assert.Contains("EdgeProxy:Cloudflare:MaxShrinkPercent", result.StandardError);
+    }
+
+    [Fact]
     public async Task Command_line_overrides_win_over_the_file()
     {
         var path = WriteConfig(ValidConfig());
