@@ -90,10 +90,12 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
         {
             var accepted = await RefreshAsync(stoppingToken);
             var delay = accepted ? Jittered(_options.RefreshInterval) : Backoff(_state.ConsecutiveFailures);
+            // The timer exists before the next attempt time is published, so whoever reads it can rely on it.
+            var wait = Task.Delay(delay, _timeProvider, stoppingToken);
             _state = _state with { NextAttemptAt = _timeProvider.GetUtcNow() + delay };
             try
             {
-                await Task.Delay(delay, _timeProvider, stoppingToken);
+                await wait;
             }
             catch (OperationCanceledException)
             {

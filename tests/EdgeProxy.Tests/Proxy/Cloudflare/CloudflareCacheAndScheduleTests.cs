@@ -22,9 +22,11 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         return await ProxyUnderTest.StartAsync(directory, path);
     }
 
-    private static Task<bool> SettledAsync(CloudflareRangeRefresher refresher, int attempts = 1) =>
+    /// <summary>Waits until the refresher has made <paramref name="attempts"/> failed attempts (or one success) and scheduled the next one.</summary>
+    private static Task<bool> SettledAsync(CloudflareRangeRefresher refresher, int attempts = 1, TimeProvider? clock = null) =>
         Eventually.HoldsAsync(() => Task.FromResult(
-            refresher.State.NextAttemptAt is not null && (refresher.State.ConsecutiveFailures >= attempts || refresher.State.LastSuccessAt is not null)), TimeSpan.FromSeconds(10));
+            refresher.State.NextAttemptAt > (clock ?? TimeProvider.System).GetUtcNow() &&
+            (refresher.State.ConsecutiveFailures >= attempts || refresher.State.LastSuccessAt is not null)), TimeSpan.FromSeconds(10));
 
     [Fact]
     public async Task A_restart_with_the_sources_down_serves_the_cached_list_from_the_first_request()
@@ -86,7 +88,7 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         // Retries after 1, 2, 4 and 8 minutes (EdgeProxy:Cloudflare:MinRetryInterval doubling).
         for (var failures = 1; failures <= 4; failures++)
         {
-            Assert.True(await SettledAsync(refresher, failures));
+            Assert.True(await SettledAsync(refresher, failures, clock));
             var delay = refresher.State.NextAttemptAt!.Value - clock.GetUtcNow();
             Assert.Equal(TimeSpan.FromMinutes(Math.Pow(2, failures - 1)), delay);
             clock.Advance(delay);
@@ -107,7 +109,7 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         await using var proxy = await ProxyUnderTest.StartAsync(CloudflareRangeRefresherTests.Config(_cloudflare.Url("/ips-v4")),
             services => services.AddSingleton<TimeProvider>(clock));
         var refresher = proxy.Services.GetRequiredService<CloudflareRangeRefresher>();
-        Assert.True(await SettledAsync(refresher));
+        Assert.True(await SettledAsync(refresher, clock: clock));
 
         // Every refresh from now on fails; the list stays and only its age grows.
         _cloudflare.AnswerStatus("/ips-v4", 500);

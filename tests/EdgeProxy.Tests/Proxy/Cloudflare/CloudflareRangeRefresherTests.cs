@@ -25,7 +25,7 @@ public sealed class CloudflareRangeRefresherTests : IAsyncLifetime
         config["EdgeProxy"]!["Cloudflare"] = new JsonObject
         {
             ["Sources"] = new JsonArray([.. sources.Select(s => JsonValue.Create(s))]),
-            ["Timeout"] = "00:00:01",
+            ["Timeout"] = "00:00:03", // generous for a loaded CI machine; the timeout case answers after 10 s
         };
         return config;
     }
@@ -117,7 +117,7 @@ public sealed class CloudflareRangeRefresherTests : IAsyncLifetime
             case "html-as-text": _cloudflare.AnswerText("/ips-v4", "<html><body>Attention Required!</body></html>"); break;
             case "empty-200": _cloudflare.AnswerText("/ips-v4", ""); break;
             case "500": _cloudflare.AnswerStatus("/ips-v4", 500); break;
-            case "timeout": _cloudflare.AnswerSlowly("/ips-v4", TimeSpan.FromSeconds(5)); break;
+            case "timeout": _cloudflare.AnswerSlowly("/ips-v4", TimeSpan.FromSeconds(10)); break;
             case "wrong-family": _cloudflare.AnswerList("/ips-v4", [.. V4, "2606:4700::/32"]); break;
             case "missing-prefix": _cloudflare.AnswerList("/ips-v4", [.. V4, "198.18.0.1"]); break;
             case "not-found": _cloudflare.AnswerStatus("/ips-v6", 404); break;
