@@ -20,6 +20,7 @@ public sealed partial class ProxyConfigReloader(
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
     private byte[] _lastSeenHash = [];
+    private bool _emptySeen;
 
     internal void ApplyInitial(ProxyConfigLoadResult result, byte[] content)
     {
@@ -46,6 +47,15 @@ public sealed partial class ProxyConfigReloader(
                 return;
             }
 
+            // Editors truncate, then write: an empty file is usually half a save. Wait for the next notice or poll,
+            // and only judge it if it is still empty then.
+            if (content.Length == 0 && !_emptySeen)
+            {
+                _emptySeen = true;
+                return;
+            }
+
+            _emptySeen = false;
             var hash = SHA256.HashData(content);
             if (hash.AsSpan().SequenceEqual(_lastSeenHash))
             {
