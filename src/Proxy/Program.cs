@@ -1,4 +1,5 @@
 using EdgeProxy.Hosting;
+using EdgeProxy.Tls;
 
 // Table of contents: parse the command line, build and validate everything (EdgeProxyApplication),
 // then either report (--check) or serve.
@@ -9,16 +10,16 @@ if (command.Error is { } usageError)
     return 1;
 }
 
+// Before anything uses cryptography: OpenSSL reads its configuration, and so the TLS policy, only once.
+if (!command.CheckOnly && OpenSslTlsPolicy.ApplyBeforeFirstUse(command) is { Count: > 0 } tlsErrors)
+{
+    return Invalid(tlsErrors);
+}
+
 var startup = await EdgeProxyApplication.PrepareAsync(command);
 if (startup.Errors.Count > 0)
 {
-    Console.Error.WriteLine($"error: {command.ConfigPath} is not valid:");
-    foreach (var error in startup.Errors)
-    {
-        Console.Error.WriteLine($"  - {error}");
-    }
-
-    return 1;
+    return Invalid(startup.Errors);
 }
 
 if (command.CheckOnly)
@@ -37,5 +38,16 @@ catch (IOException ex)
 {
     // Typically a listener that cannot bind (address in use, no permission for a port below 1024).
     Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
+}
+
+int Invalid(IReadOnlyList<string> errors)
+{
+    Console.Error.WriteLine($"error: {command.ConfigPath} is not valid:");
+    foreach (var error in errors)
+    {
+        Console.Error.WriteLine($"  - {error}");
+    }
+
     return 1;
 }

@@ -1,9 +1,12 @@
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Configuration;
+using EdgeProxy.Https;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.AccessLog;
 using EdgeProxy.Middleware.ClientIp;
+using EdgeProxy.Middleware.Hsts;
+using EdgeProxy.Middleware.HttpsRedirect;
 using EdgeProxy.Tls;
 using Yarp.ReverseProxy.Transforms;
 
@@ -69,11 +72,13 @@ public static class EdgeProxyApplication
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);
 
+        builder.Services.AddTlsPolicy();
         builder.Services.AddFirstRunCertificate();
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();
         builder.Services.AddProxyMetrics();
         builder.Services.AddClientIpRestoration();
+        builder.Services.AddHttpsPolicy();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
@@ -86,7 +91,9 @@ public static class EdgeProxyApplication
     {
         app.UseAdminListener();
         app.UseAccessLog();
+        app.UseStrictTransportSecurity();
         app.UseClientIp();
+        app.UseHttpsRedirect();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseProxyRequestMetrics();

@@ -16,6 +16,11 @@ internal static class StartupOptionsValidation
         {
             return [.. ex.Failures];
         }
+        catch (InvalidOperationException ex)
+        {
+            // The binder's own failures, e.g. "Failed to convert configuration value at 'EdgeProxy:Tls:Profile'".
+            return [ex.Message];
+        }
         catch (AggregateException ex)
         {
             return [.. ex.InnerExceptions.SelectMany(e => e is OptionsValidationException o ? o.Failures : [e.Message])];

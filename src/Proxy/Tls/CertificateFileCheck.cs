@@ -3,35 +3,47 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace EdgeProxy.Tls;
 
-/// <summary>Loads every certificate named under <c>Kestrel</c> (endpoint, SNI and default certificates) so that a missing file, a wrong password or a key that does not match is reported before listening.</summary>
+/// <summary>
+/// Finds and loads every certificate file named under <c>Kestrel</c> (endpoint, SNI and default certificates), so that a
+/// missing file, a wrong password or a missing key is reported before listening, and expiry can be shown.
+/// </summary>
 internal static class CertificateFileCheck
 {
     public static IReadOnlyList<string> Validate(IConfiguration configuration, string contentRoot)
     {
         var errors = new List<string>();
-        foreach (var section in CertificateSections(configuration.GetSection("Kestrel")))
+        foreach (var configured in Find(configuration, contentRoot))
         {
-            if (section["Path"] is not { Length: > 0 } path)
-            {
-                continue;
-            }
-
             try
             {
-                using var certificate = Load(Path.GetFullPath(path, contentRoot), section["KeyPath"] is { Length: > 0 } keyPath ? Path.GetFullPath(keyPath, contentRoot) : null, section["Password"]);
+                using var certificate = Load(configured);
                 if (!certificate.HasPrivateKey)
                 {
-                    errors.Add($"{section.Path}: {path} has no private key (set KeyPath for a PEM certificate)");
+                    errors.Add($"{configured.Key}: {configured.Path} has no private key (set KeyPath for a PEM certificate)");
                 }
             }
-            catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+            catch (Exception ex) when (IsLoadFailure(ex))
             {
-                errors.Add($"{section.Path}: cannot load '{path}': {ex.Message}");
+                errors.Add($"{configured.Key}: cannot load '{configured.Path}': {ex.Message}");
             }
         }
 
         return errors;
     }
+
+    /// <summary>The certificate files the configuration names, with absolute paths.</summary>
+    public static IEnumerable<ConfiguredCertificate> Find(IConfiguration configuration, string contentRoot) =>
+        CertificateSections(configuration.GetSection("Kestrel"))
+            .Where(section => section["Path"] is { Length: > 0 })
+            .Select(section => new ConfiguredCertificate(
+                section.Path,
+                Path.GetFullPath(section["Path"]!, contentRoot),
+                section["KeyPath"] is { Length: > 0 } keyPath ? Path.GetFullPath(keyPath, contentRoot) : null,
+                section["Password"]));
+
+    public static bool IsLoadFailure(Exception ex) => ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException;
+
+    public static X509Certificate2 Load(ConfiguredCertificate configured) => Load(configured.Path, configured.KeyPath, configured.Password);
 
     private static IEnumerable<IConfigurationSection> CertificateSections(IConfigurationSection kestrel)
     {

@@ -1,3 +1,5 @@
+using EdgeProxy.Admin;
+using EdgeProxy.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -9,6 +11,22 @@ public static class TlsExtensions
     public static IServiceCollection AddFirstRunCertificate(this IServiceCollection services)
     {
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>, FirstRunCertificate>();
+        return services;
+    }
+
+    /// <summary>
+    /// The TLS policy (<c>EdgeProxy:Tls</c>, enforced by <see cref="OpenSslTlsPolicy"/> before start), and the served
+    /// certificates' expiry in <c>/status</c>, <c>/metrics</c> and the log.
+    /// </summary>
+    public static IServiceCollection AddTlsPolicy(this IServiceCollection services)
+    {
+        services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
+        services.AddSingleton<CertificateInventory>();
+        services.AddSingleton<CertificateExpiryMonitor>();
+        services.AddHostedService(sp => sp.GetRequiredService<CertificateExpiryMonitor>());
+        services.AddSingleton<IMetricsPublisher>(sp => sp.GetRequiredService<CertificateExpiryMonitor>());
+        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<TlsStatusSection>(sp));
         return services;
     }
 }

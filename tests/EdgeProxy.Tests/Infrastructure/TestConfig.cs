@@ -48,6 +48,8 @@ public static class TestConfig
             ["Config"] = new JsonObject { ["Debounce"] = "00:00:00.100" },
             // Tests that trust Cloudflare point the refresher at a fake source on loopback; nothing may reach the internet.
             ["ClientIp"] = new JsonObject { ["TrustCloudflare"] = false },
+            // Most tests talk plain HTTP to reach a backend; the redirect (on by default) has tests of its own.
+            ["HttpsRedirect"] = false,
         },
         ["ReverseProxy"] = reverseProxy,
     };

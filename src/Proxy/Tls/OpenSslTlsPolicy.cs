@@ -1,0 +1,77 @@
+using System.Runtime.InteropServices;
+using EdgeProxy.Configuration;
+using EdgeProxy.Hosting;
+
+namespace EdgeProxy.Tls;
+
+/// <summary>
+/// Enforces the TLS policy through OpenSSL's <c>system_default</c> configuration. .NET's CipherSuitesPolicy would also
+/// enforce it but turns the server's TLS session cache off on Linux (no resumption); an OpenSSL configuration keeps
+/// it. OpenSSL reads <c>OPENSSL_CONF</c> once, when .NET first initialises it, so this runs first thing in
+/// <c>Program</c>, before anything touches cryptography, and sets the variable in the native environment (the
+/// managed <c>Environment.SetEnvironmentVariable</c> does not reach OpenSSL).
+/// </summary>
+public static partial class OpenSslTlsPolicy
+{
+    public const string FileName = "openssl-tls-policy.cnf";
+
+    /// <summary>The configuration file in effect in this process, or null when the policy was not applied here.</summary>
+    public static string? AppliedFile { get; private set; }
+
+    /// <summary>Writes the OpenSSL configuration for the configured policy and points OpenSSL at it. Returns what is wrong instead.</summary>
+    public static IReadOnlyList<string> ApplyBeforeFirstUse(EdgeProxyCommandLine command)
+    {
+        var content = File.ReadAllBytes(command.ConfigPath);
+        if (ConfigFileJson.Validate(command.ConfigPath, content) is not null)
+        {
+            return []; // start-up validation reports the file itself
+        }
+
+        if (!OperatingSystem.IsLinux())
+        {
+            return [$"{TlsOptions.SectionName}: the TLS policy is enforced through OpenSSL, which .NET uses only on Linux; {RuntimeInformation.OSDescription} is not supported"];
+        }
+
+        var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, content).Build();
+        TlsOptions options;
+        try
+        {
+            options = configuration.GetSection(TlsOptions.SectionName).Get<TlsOptions>() ?? new TlsOptions();
+        }
+        catch (InvalidOperationException ex)
+        {
+            return [ex.Message];
+        }
+
+        var policy = TlsPolicy.Resolve(options, out var errors);
+        if (policy is null)
+        {
+            return errors;
+        }
+
+        var directory = Path.GetFullPath(configuration[$"{EdgeProxyOptions.SectionName}:DataPath"] ?? new EdgeProxyOptions().DataPath, Path.GetDirectoryName(command.ConfigPath)!);
+        var path = Path.Combine(directory, FileName);
+        try
+        {
+            Directory.CreateDirectory(directory);
+            var temp = $"{path}.{Environment.ProcessId}.tmp";
+            File.WriteAllText(temp, policy.ToOpenSslConfig());
+            File.Move(temp, path, overwrite: true);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return [$"{EdgeProxyOptions.SectionName}:DataPath: cannot write the TLS policy file {path}: {ex.Message}"];
+        }
+
+        if (SetEnvironmentVariable("OPENSSL_CONF", path, 1) != 0)
+        {
+            return [$"{TlsOptions.SectionName}: could not set OPENSSL_CONF for the TLS policy"];
+        }
+
+        AppliedFile = path;
+        return [];
+    }
+
+    [LibraryImport("libc", EntryPoint = "setenv", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int SetEnvironmentVariable(string name, string value, int overwrite);
+}

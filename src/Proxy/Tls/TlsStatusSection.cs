@@ -1,0 +1,37 @@
+using EdgeProxy.Admin;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.Tls;
+
+/// <summary>The <c>tls</c> section of <c>/status</c>: the policy, how it is enforced, and every certificate with its expiry.</summary>
+internal sealed class TlsStatusSection(IOptions<TlsOptions> options, CertificateInventory certificates, TimeProvider timeProvider) : IStatusSection
+{
+    public string Name => "tls";
+
+    public object GetStatus()
+    {
+        var policy = TlsPolicy.Resolve(options.Value, out _);
+        var now = timeProvider.GetUtcNow();
+        return new
+        {
+            profile = options.Value.Profile.ToString(),
+            protocols = policy?.Protocols,
+            tls12Suites = policy?.Tls12Suites,
+            tls13Suites = policy?.Tls13Suites,
+            groups = TlsPolicy.Groups,
+            enforcedBy = OpenSslTlsPolicy.AppliedFile is { } file
+                ? $"OpenSSL system_default from {file}"
+                : "not enforced in this process: OpenSSL was initialised before the policy could be applied (embedded or test host)",
+            certificates = certificates.Read().Select(c => new
+            {
+                key = c.Key,
+                path = c.Path,
+                subject = c.Subject,
+                names = c.Names,
+                notAfter = c.NotAfter,
+                daysLeft = c.NotAfter is { } notAfter ? Math.Floor((notAfter - now).TotalDays) : (double?)null,
+                error = c.Error,
+            }),
+        };
+    }
+}
