@@ -1,0 +1,125 @@
+using System.Diagnostics;
+using System.Text;
+using System.Text.Json.Nodes;
+
+namespace EdgeProxy.Tests.Infrastructure;
+
+/// <summary>
+/// The built proxy as a separate process, started the way operators start it: the TLS policy is applied to OpenSSL
+/// before first use, which only a fresh process can show (the test host initialised OpenSSL long ago). Ports are
+/// picked before start; the fixture waits for <c>/healthz</c>.
+/// </summary>
+public sealed class ProxyServerProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _output;
+    private readonly TempDirectory? _ownedDirectory;
+
+    private ProxyServerProcess(Process process, StringBuilder output, int httpPort, int httpsPort, int adminPort, TempDirectory? ownedDirectory)
+    {
+        _process = process;
+        _output = output;
+        HttpPort = httpPort;
+        HttpsPort = httpsPort;
+        AdminPort = adminPort;
+        _ownedDirectory = ownedDirectory;
+    }
+
+    public int HttpPort { get; }
+
+    public int HttpsPort { get; }
+
+    public int AdminPort { get; }
+
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Starts the proxy on <paramref name="config"/>, its listeners moved to free loopback ports.</summary>
+    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null)
+    {
+        var owned = directory is null ? new TempDirectory() : null;
+        directory ??= owned!;
+        var (http, https, admin) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var endpoints = config["Kestrel"]!["Endpoints"]!;
+        endpoints["Http"]!["Url"] = $"http://127.0.0.1:{http}";
+        endpoints["Https"]!["Url"] = $"https://127.0.0.1:{https}";
+        config["EdgeProxy"]!["Admin"]!["Url"] = $"http://127.0.0.1:{admin}";
+        var path = directory.File("appsettings.json");
+        await File.WriteAllTextAsync(path, config.ToJsonString());
+
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.Path };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
+        start.ArgumentList.Add("--config");
+        start.ArgumentList.Add(path);
+        start.Environment.Remove("OPENSSL_CONF");
+        var output = new StringBuilder();
+        var process = new Process { StartInfo = start };
+        process.OutputDataReceived += (_, e) => Append(output, e.Data);
+        process.ErrorDataReceived += (_, e) => Append(output, e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var server = new ProxyServerProcess(process, output, http, https, admin, owned);
+
+        using var client = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var up = await Eventually.HoldsAsync(async () =>
+        {
+            if (process.HasExited)
+            {
+                return true;
+            }
+
+            try
+            {
+                return (await client.GetAsync($"http://127.0.0.1:{admin}/healthz")).IsSuccessStatusCode;
+            }
+            catch (HttpRequestException)
+            {
+                return false;
+            }
+            catch (TaskCanceledException)
+            {
+                return false;
+            }
+        }, TimeSpan.FromSeconds(60));
+        if (!up || process.HasExited)
+        {
+            var log = server.Output;
+            await server.DisposeAsync();
+            throw new InvalidOperationException($"proxy process did not come up:\n{log}");
+        }
+
+        return server;
+    }
+
+    private static void Append(StringBuilder output, string? line)
+    {
+        if (line is not null)
+        {
+            lock (output)
+            {
+                output.AppendLine(line);
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        _ownedDirectory?.Dispose();
+    }
+}
