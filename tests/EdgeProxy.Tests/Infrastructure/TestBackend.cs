@@ -33,6 +33,9 @@ public sealed class TestBackend : IAsyncDisposable
 
     public bool Healthy { get; set; } = true;
 
+    /// <summary>Headers added to every answer.</summary>
+    public Dictionary<string, string> ExtraResponseHeaders { get; } = [];
+
     /// <summary>The last request's headers, as the backend saw them.</summary>
     public IHeaderDictionary? LastHeaders { get; private set; }
 
@@ -47,6 +50,11 @@ public sealed class TestBackend : IAsyncDisposable
         {
             backend!.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
             context.Response.Headers.Server = "backend-server/1.0";
+            foreach (var (name, value) in backend.ExtraResponseHeaders)
+            {
+                context.Response.Headers[name] = value;
+            }
+
             if (context.Request.Path == "/health")
             {
                 context.Response.StatusCode = backend.Healthy ? 200 : 503;
