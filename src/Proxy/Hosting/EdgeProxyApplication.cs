@@ -73,6 +73,7 @@ public static class EdgeProxyApplication
         builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);
 
         builder.Services.AddTlsPolicy();
+        builder.AddCertificateRenewal();
         builder.Services.AddFirstRunCertificate();
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();

@@ -29,4 +29,14 @@ public static class TlsExtensions
         services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<TlsStatusSection>(sp));
         return services;
     }
+
+    /// <summary>Renewed certificate files are served without a restart (see <see cref="CertificateRenewalWatcher"/>).</summary>
+    public static WebApplicationBuilder AddCertificateRenewal(this WebApplicationBuilder builder)
+    {
+        var reloadSource = new CertificateReloadConfigurationSource();
+        ((IConfigurationBuilder)builder.Configuration).Add(reloadSource);
+        builder.Services.AddSingleton(reloadSource);
+        builder.Services.AddHostedService<CertificateRenewalWatcher>();
+        return builder;
+    }
 }

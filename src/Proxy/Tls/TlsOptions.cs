@@ -12,4 +12,7 @@ public sealed class TlsOptions
 
     /// <summary>With <see cref="TlsProfile.Custom"/>: IANA names, e.g. <c>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</c>, <c>TLS_AES_128_GCM_SHA256</c>.</summary>
     public List<string> CipherSuites { get; set; } = [];
+
+    /// <summary>How often certificate files are read to pick up renewals.</summary>
+    public TimeSpan CertificateCheckInterval { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -4,6 +4,14 @@ namespace EdgeProxy.Tls;
 
 internal sealed class TlsOptionsValidator : IValidateOptions<TlsOptions>
 {
-    public ValidateOptionsResult Validate(string? name, TlsOptions options) =>
-        TlsPolicy.Resolve(options, out var errors) is null ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, TlsOptions options)
+    {
+        TlsPolicy.Resolve(options, out var errors);
+        if (options.CertificateCheckInterval <= TimeSpan.Zero)
+        {
+            errors = [.. errors, $"{TlsOptions.SectionName}:CertificateCheckInterval must be positive"];
+        }
+
+        return errors.Count > 0 ? ValidateOptionsResult.Fail(errors) : ValidateOptionsResult.Success;
+    }
 }
