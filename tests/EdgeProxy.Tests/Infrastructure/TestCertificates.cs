@@ -24,6 +24,42 @@ public static class TestCertificates
         return Write(directory, name, dnsName, validFor, request, key.ExportPkcs8PrivateKeyPem());
     }
 
+    /// <summary>
+    /// A private CA and an RSA leaf it signed for localhost/127.0.0.1, with a CRL distribution point (as public
+    /// certificates have). The leaf file is the full chain (leaf, then the CA), as Kestrel's PEM schema takes it.
+    /// </summary>
+    public static (PemFiles Leaf, string RootPath) WriteChain(string directory, string name)
+    {
+        var now = DateTimeOffset.UtcNow;
+        using var rootKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var rootRequest = new CertificateRequest($"CN={name} Test Root", rootKey, HashAlgorithmName.SHA256);
+        rootRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
+        rootRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
+        rootRequest.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(rootRequest.PublicKey, false));
+        using var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
+
+        using var leafKey = RSA.Create(2048);
+        var leafRequest = new CertificateRequest("CN=localhost", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddIpAddress(IPAddress.Loopback);
+        leafRequest.CertificateExtensions.Add(names.Build());
+        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        leafRequest.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(["http://127.0.0.1:9/root.crl"]));
+        using var leaf = leafRequest.Create(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), now.AddDays(-1), now.AddDays(90), [1, 2, 3, 4, 5, 6, 7, 8]);
+
+        var rootPath = Path.Combine(directory, name + "-root.crt");
+        var chainPath = Path.Combine(directory, name + ".crt");
+        var keyPath = Path.Combine(directory, name + ".key");
+        File.WriteAllText(rootPath, root.ExportCertificatePem());
+        File.WriteAllText(chainPath, leaf.ExportCertificatePem() + "\n" + root.ExportCertificatePem());
+        File.WriteAllText(keyPath, leafKey.ExportPkcs8PrivateKeyPem());
+        return (new PemFiles(chainPath, keyPath, X509CertificateLoader.LoadCertificate(leaf.RawData)), rootPath);
+    }
+
     private static PemFiles Write(string directory, string name, string dnsName, TimeSpan? validFor, CertificateRequest request, string keyPem)
     {
         var names = new SubjectAlternativeNameBuilder();

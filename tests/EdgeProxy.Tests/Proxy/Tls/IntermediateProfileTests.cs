@@ -40,6 +40,16 @@ public sealed class IntermediateProfileTests(IntermediateServer fixture) : IClas
     }
 
     [Fact]
+    public async Task Status_shows_the_policy_and_how_it_is_enforced()
+    {
+        using var client = new HttpClient();
+        var status = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"http://127.0.0.1:{fixture.Server.AdminPort}/status"))!["tls"]!;
+        Assert.Equal("Intermediate", (string?)status["profile"]);
+        Assert.StartsWith("OpenSSL system_default from ", (string?)status["enforcedBy"]);
+        Assert.Equal(6, status["tls12Suites"]!.AsArray().Count);
+    }
+
+    [Fact]
     public Task Resumes_tls12_sessions() => TlsChecks.ResumesTls12(Port);
 
     [Fact]
