@@ -7,7 +7,7 @@ namespace EdgeProxy.Tests.Infrastructure;
 /// <summary>
 /// The built proxy as a separate process, started the way operators start it: the TLS policy is applied to OpenSSL
 /// before first use, which only a fresh process can show (the test host initialised OpenSSL long ago). Ports are
-/// picked before start; the fixture waits for <c>/healthz</c>.
+/// picked before start; the fixture waits for <c>/readyz</c>.
 /// </summary>
 public sealed class ProxyServerProcess : IAsyncDisposable
 {
@@ -52,6 +52,7 @@ public sealed class ProxyServerProcess : IAsyncDisposable
         endpoints["Http"]!["Url"] = $"http://127.0.0.1:{http}";
         endpoints["Https"]!["Url"] = $"https://127.0.0.1:{https}";
         config["EdgeProxy"]!["Admin"]!["Url"] = $"http://127.0.0.1:{admin}";
+
         var path = directory.File("appsettings.json");
         await File.WriteAllTextAsync(path, config.ToJsonString());
 
@@ -79,7 +80,8 @@ public sealed class ProxyServerProcess : IAsyncDisposable
 
             try
             {
-                return (await client.GetAsync($"http://127.0.0.1:{admin}/healthz")).IsSuccessStatusCode;
+                // Ready, not just live: the admin listener answers before Kestrel has bound the public ones.
+                return (await client.GetAsync($"http://127.0.0.1:{admin}/readyz")).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {

@@ -26,7 +26,7 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
     private static Task<bool> SettledAsync(CloudflareRangeRefresher refresher, int attempts = 1, TimeProvider? clock = null) =>
         Eventually.HoldsAsync(() => Task.FromResult(
             refresher.State.NextAttemptAt > (clock ?? TimeProvider.System).GetUtcNow() &&
-            (refresher.State.ConsecutiveFailures >= attempts || refresher.State.LastSuccessAt is not null)), TimeSpan.FromSeconds(10));
+            (refresher.State.ConsecutiveFailures >= attempts || refresher.State.LastSuccessAt is not null)), TimeSpan.FromSeconds(20));
 
     [Fact]
     public async Task A_restart_with_the_sources_down_serves_the_cached_list_from_the_first_request()

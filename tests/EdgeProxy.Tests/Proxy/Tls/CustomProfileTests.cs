@@ -16,7 +16,7 @@ public sealed class CustomProfileTests(CustomServer fixture) : IClassFixture<Cus
     [Theory]
     [InlineData("-tls1_2", "TLSv1.2", "ECDHE-RSA-AES256-GCM-SHA384")]
     [InlineData("-tls1_3", "TLSv1.3", "TLS_AES_256_GCM_SHA384")]
-    public Task Accepts(string arguments, string protocol, string cipher) => TlsChecks.Accepted(Port, arguments, protocol, cipher);
+    public Task Accepts(string arguments, string protocol, string cipher) => TlsChecks.Accepted(fixture.Server, arguments, protocol, cipher);
 
     [Fact]
     public Task Resumes_tls12_sessions() => TlsChecks.ResumesTls12(Port);

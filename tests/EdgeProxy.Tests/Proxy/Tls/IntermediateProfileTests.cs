@@ -24,7 +24,7 @@ public sealed class IntermediateProfileTests(IntermediateServer fixture) : IClas
     [InlineData("-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256", "TLSv1.3", "TLS_AES_128_GCM_SHA256")]
     [InlineData("-tls1_3 -ciphersuites TLS_AES_256_GCM_SHA384", "TLSv1.3", "TLS_AES_256_GCM_SHA384")]
     [InlineData("-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256", "TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256")]
-    public Task Accepts(string arguments, string protocol, string cipher) => TlsChecks.Accepted(Port, arguments, protocol, cipher);
+    public Task Accepts(string arguments, string protocol, string cipher) => TlsChecks.Accepted(fixture.Server, arguments, protocol, cipher);
 
     [Theory]
     [InlineData("X25519", "Server Temp Key: X25519")]

@@ -15,7 +15,7 @@ public sealed class ModernProfileTests(ModernServer fixture) : IClassFixture<Mod
     [Theory]
     [InlineData("-tls1_3 -ciphersuites TLS_AES_128_GCM_SHA256", "TLSv1.3", "TLS_AES_128_GCM_SHA256")]
     [InlineData("-tls1_3 -ciphersuites TLS_CHACHA20_POLY1305_SHA256", "TLSv1.3", "TLS_CHACHA20_POLY1305_SHA256")]
-    public Task Accepts(string arguments, string protocol, string cipher) => TlsChecks.Accepted(Port, arguments, protocol, cipher);
+    public Task Accepts(string arguments, string protocol, string cipher) => TlsChecks.Accepted(fixture.Server, arguments, protocol, cipher);
 
     [Fact]
     public Task Resumes_tls13_sessions() => TlsChecks.ResumesTls13(Port, fixture.Directory);

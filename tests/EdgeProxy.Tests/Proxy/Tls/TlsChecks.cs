@@ -11,10 +11,10 @@ internal static class TlsChecks
         Assert.True(result.Negotiated is null, $"'{arguments}' was accepted: {result.Negotiated}\n{result.Output}");
     }
 
-    public static async Task Accepted(int port, string arguments, string protocol, string cipher)
+    public static async Task Accepted(ProxyServerProcess server, string arguments, string protocol, string cipher)
     {
-        var result = await OpenSslCli.ClientAsync(port, arguments);
-        Assert.True(result.Negotiated == (protocol, cipher), $"'{arguments}' negotiated {result.Negotiated?.ToString() ?? "nothing"}, expected {protocol} {cipher}\n{result.Output}");
+        var result = await OpenSslCli.ClientAsync(server.HttpsPort, arguments);
+        Assert.True(result.Negotiated == (protocol, cipher), $"'{arguments}' negotiated {result.Negotiated?.ToString() ?? "nothing"}, expected {protocol} {cipher}\n{result.Output}\nproxy:\n{server.Output}");
     }
 
     public static async Task ResumesTls12(int port)
