@@ -127,6 +127,28 @@ public sealed class StartupTests : IDisposable
         Assert.Contains("EdgeProxy:Cloudflare:MaxShrinkPercent", result.StandardError);
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_weak_custom_tls_policy_is_refused_at_start_and_by_check(bool check)
+    {
+        var config = ValidConfig();
+        config["EdgeProxy"]!["Tls"] = new JsonObject
+        {
+            ["Profile"] = "Custom",
+            ["Protocols"] = new JsonArray("Tls12", "Tls13"),
+            ["CipherSuites"] = new JsonArray("TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"),
+        };
+        var path = WriteConfig(config);
+
+        var result = await ProxyProcess.RunAsync(check ? ["--check", "--config", path] : ["--config", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("EdgeProxy:Tls:CipherSuites:0: 'TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256' is weak and never offered: CBC mode", result.StandardError);
+        Assert.Contains("Tls13 is enabled but no TLS 1.3 suite is listed", result.StandardError);
+        Assert.DoesNotContain("Now listening", result.Output);
+    }
+
     [Fact]
     public async Task Command_line_overrides_win_over_the_file()
     {
