@@ -1,4 +1,5 @@
 using BenchmarkDotNet.Running;
+using EdgeProxy.Benchmarks;
 
 // dotnet run -c Release --project benchmarks/EdgeProxy.Benchmarks -- --filter '*'
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+BenchmarkSwitcher.FromAssembly(typeof(TrustedNetworkSetBenchmarks).Assembly).Run(args);

@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeProxy.Tests.Infrastructure;
 
@@ -17,16 +10,10 @@ namespace EdgeProxy.Tests.Infrastructure;
 /// </summary>
 public sealed class FakeCloudflare : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentDictionary<string, Func<HttpContext, Task>> _answers = new();
 
-    private FakeCloudflare(WebApplication app)
-    {
-        _app = app;
-        BaseUri = new Uri(app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
-    }
-
-    public Uri BaseUri { get; }
+    public Uri BaseUri { get; private set; } = null!;
 
     public string Url(string path) => new Uri(BaseUri, path).ToString();
 
@@ -35,15 +22,11 @@ public sealed class FakeCloudflare : IAsyncDisposable
 
     public static async Task<FakeCloudflare> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        FakeCloudflare? fake = null;
-        app.Run(context =>
+        var fake = new FakeCloudflare();
+        (fake._app, fake.BaseUri) = await LoopbackApp.StartAsync(context =>
         {
             var path = context.Request.Path.Value ?? "";
-            fake!.Requests.Enqueue((path, context.Request.Headers.IfNoneMatch.FirstOrDefault()));
+            fake.Requests.Enqueue((path, context.Request.Headers.IfNoneMatch.FirstOrDefault()));
             if (fake._answers.TryGetValue(path, out var answer))
             {
                 return answer(context);
@@ -52,8 +35,6 @@ public sealed class FakeCloudflare : IAsyncDisposable
             context.Response.StatusCode = 404;
             return Task.CompletedTask;
         });
-        await app.StartAsync();
-        fake = new FakeCloudflare(app);
         return fake;
     }
 

@@ -1,12 +1,5 @@
-using System.Net;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace EdgeProxy.Tests.Infrastructure;
 
@@ -16,20 +9,17 @@ namespace EdgeProxy.Tests.Infrastructure;
 /// </summary>
 public sealed class TestBackend : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
 
-    private TestBackend(string name, WebApplication app)
+    private TestBackend(string name)
     {
         Name = name;
-        _app = app;
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
-        Address = address.TrimEnd('/') + "/";
     }
 
     public string Name { get; }
 
     /// <summary>Base URL with a trailing slash, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
-    public string Address { get; }
+    public string Address { get; private set; } = "";
 
     public bool Healthy { get; set; } = true;
 
@@ -41,18 +31,14 @@ public sealed class TestBackend : IAsyncDisposable
 
     public static async Task<TestBackend> StartAsync(string name)
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
-        var app = builder.Build();
-        TestBackend? backend = null;
-        app.Run(async context =>
+        var backend = new TestBackend(name);
+        (backend._app, var baseUri) = await LoopbackApp.StartAsync(async context =>
         {
-            backend!.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
+            backend.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
             context.Response.Headers.Server = "backend-server/1.0";
-            foreach (var (name, value) in backend.ExtraResponseHeaders)
+            foreach (var (header, value) in backend.ExtraResponseHeaders)
             {
-                context.Response.Headers[name] = value;
+                context.Response.Headers[header] = value;
             }
 
             if (context.Request.Path == "/health")
@@ -63,8 +49,7 @@ public sealed class TestBackend : IAsyncDisposable
 
             await context.Response.WriteAsync($"backend={name} path={context.Request.Path}{context.Request.QueryString}");
         });
-        await app.StartAsync();
-        backend = new TestBackend(name, app);
+        backend.Address = baseUri.ToString();
         return backend;
     }
 
