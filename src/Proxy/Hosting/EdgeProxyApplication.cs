@@ -7,6 +7,7 @@ using EdgeProxy.Middleware.AccessLog;
 using EdgeProxy.Middleware.ClientIp;
 using EdgeProxy.Middleware.Hsts;
 using EdgeProxy.Middleware.HttpsRedirect;
+using EdgeProxy.Ocsp;
 using EdgeProxy.Tls;
 using Yarp.ReverseProxy.Transforms;
 
@@ -74,6 +75,7 @@ public static class EdgeProxyApplication
 
         builder.Services.AddTlsPolicy();
         builder.AddCertificateRenewal();
+        builder.Services.AddOcspStapling();
         builder.Services.AddFirstRunCertificate();
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();
@@ -90,6 +92,7 @@ public static class EdgeProxyApplication
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseOcspProxy();
         app.UseAdminListener();
         app.UseAccessLog();
         app.UseStrictTransportSecurity();
