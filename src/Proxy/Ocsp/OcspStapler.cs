@@ -222,10 +222,14 @@ public sealed partial class OcspStapler : BackgroundService
         }
         else
         {
-            // GET carries the DER request base64-encoded as the last path segment (RFC 6960, appendix A.1).
-            var segment = Uri.UnescapeDataString(context.Request.Path.Value?.Split('/').LastOrDefault() ?? "");
-            var buffer = new byte[segment.Length];
-            request = Convert.TryFromBase64String(segment, buffer, out var written) ? buffer[..written] : [];
+            // GET carries the DER request base64-encoded after the responder's path (RFC 6960, appendix A.1); base64
+            // has '/' in its alphabet, so everything after the responder's own path is the request.
+            var path = context.Request.Path.Value ?? "";
+            var responderPath = Stapleable.Select(c => new Uri(c.ResponderUrl!).AbsolutePath.TrimEnd('/'))
+                .Where(p => path.StartsWith(p + "/", StringComparison.Ordinal)).MaxBy(p => p.Length) ?? "";
+            var encoded = Uri.UnescapeDataString(path[(responderPath.Length + 1)..]);
+            var buffer = new byte[encoded.Length];
+            request = Convert.TryFromBase64String(encoded, buffer, out var written) ? buffer[..written] : [];
         }
 
         OcspCertificate? certificate = null;
@@ -241,6 +245,7 @@ public sealed partial class OcspStapler : BackgroundService
         var now = _timeProvider.GetUtcNow();
         if (certificate is null)
         {
+            LogUnknownRequest(context.Request.Method, $"{context.Request.Host}{context.Request.Path}", request.Length);
             context.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
@@ -355,6 +360,9 @@ public sealed partial class OcspStapler : BackgroundService
 
     [LoggerMessage(Level = LogLevel.Information, Message = "OCSP {Certificate}: using the response kept in {Path} until the responder answers.")]
     private partial void LogFromDisk(string certificate, string path);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "OCSP proxy: a {Method} request for {Target} ({Length} bytes) is about no served certificate; refused.")]
+    private partial void LogUnknownRequest(string method, string target, int length);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not keep OCSP responses in {Directory}: {Reason}")]
     private partial void LogCacheWriteFailed(string directory, string reason);

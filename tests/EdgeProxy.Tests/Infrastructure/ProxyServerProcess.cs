@@ -43,7 +43,8 @@ public sealed class ProxyServerProcess : IAsyncDisposable
     }
 
     /// <summary>Starts the proxy on <paramref name="config"/>, its listeners moved to free loopback ports.</summary>
-    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null)
+    /// <param name="waitForReady">Wait for <c>/readyz</c> (all listeners bound, start-up work done); false waits only for <c>/healthz</c>, for tests of an unready proxy.</param>
+    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true)
     {
         var owned = directory is null ? new TempDirectory() : null;
         directory ??= owned!;
@@ -81,7 +82,7 @@ public sealed class ProxyServerProcess : IAsyncDisposable
             try
             {
                 // Ready, not just live: the admin listener answers before Kestrel has bound the public ones.
-                return (await client.GetAsync($"http://127.0.0.1:{admin}/readyz")).IsSuccessStatusCode;
+                return (await client.GetAsync($"http://127.0.0.1:{admin}/{(waitForReady ? "readyz" : "healthz")}")).IsSuccessStatusCode;
             }
             catch (HttpRequestException)
             {

@@ -1,0 +1,185 @@
+using System.Text.Json.Nodes;
+using EdgeProxy.Tests.Infrastructure;
+
+namespace EdgeProxy.Tests.Proxy.Ocsp;
+
+/// <summary>OCSP stapling seen from outside (<c>openssl s_client -status</c>) against a real responder on loopback.</summary>
+public sealed class OcspStaplingTests : IAsyncLifetime
+{
+    private readonly TempDirectory _directory = new();
+    private OcspTestPki _pki = null!;
+
+    public async Task InitializeAsync() => _pki = await OcspTestPki.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        await _pki.DisposeAsync();
+        _directory.Dispose();
+    }
+
+    private JsonObject Config(TestCertificates.PemFiles leaf, Action<JsonObject>? tls = null)
+    {
+        var config = TestConfig.SingleCluster("http://127.0.0.1:9/");
+        config["Kestrel"]!["Endpoints"]!["Https"]!["Certificate"] = new JsonObject { ["Path"] = leaf.CertificatePath, ["KeyPath"] = leaf.KeyPath };
+        var section = new JsonObject { ["OcspRetryInterval"] = "00:00:01" };
+        tls?.Invoke(section);
+        config["EdgeProxy"]!["Tls"] = section;
+        return config;
+    }
+
+    private static async Task<string> StapleAsync(int port, string? serverName = null) =>
+        (await OpenSslCli.ClientAsync(port, $"-status {(serverName is null ? "" : "-servername " + serverName)}")).Output;
+
+    private static async Task<JsonNode> OcspStatusAsync(ProxyServerProcess server)
+    {
+        using var client = new HttpClient();
+        return JsonNode.Parse(await client.GetStringAsync($"http://127.0.0.1:{server.AdminPort}/status"))!["ocsp"]!;
+    }
+
+    private static async Task<string> StateOf(ProxyServerProcess server, int index = 0) =>
+        (string)(await OcspStatusAsync(server))["certificates"]![index]!["state"]!;
+
+    private static async Task<string> ReadyzAsync(ProxyServerProcess server)
+    {
+        using var client = new HttpClient();
+        using var response = await client.GetAsync($"http://127.0.0.1:{server.AdminPort}/readyz");
+        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+    }
+
+    [Fact]
+    public async Task With_the_responder_down_at_start_handshakes_work_and_a_staple_appears_once_it_is_back()
+    {
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        _pki.Available = false;
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+
+        var first = await OpenSslCli.ClientAsync(server.HttpsPort, "-status -servername site.test");
+        Assert.NotNull(first.Negotiated);
+        Assert.Contains("OCSP response: no response sent", first.Output);
+        Assert.Equal("responder-unreachable", await StateOf(server));
+        Assert.StartsWith("200", await ReadyzAsync(server)); // best effort: not ready-blocking
+
+        _pki.Available = true;
+        Assert.True(await Eventually.HoldsAsync(async () => (await StapleAsync(server.HttpsPort, "site.test")).Contains("Cert Status: good"), TimeSpan.FromSeconds(20)),
+            $"no staple after the responder came back:\n{server.Output}");
+        Assert.Equal("stapled-good", await StateOf(server));
+    }
+
+    [Fact]
+    public async Task A_restart_while_the_responder_is_down_staples_the_response_kept_on_disk()
+    {
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        await using (var first = await ProxyServerProcess.StartAsync(Config(leaf), _directory))
+        {
+            Assert.Contains("Cert Status: good", await StapleAsync(first.HttpsPort, "site.test"));
+        }
+
+        _pki.Available = false;
+        await using var second = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        Assert.Contains("Cert Status: good", await StapleAsync(second.HttpsPort, "site.test"));
+        var status = (await OcspStatusAsync(second))["certificates"]![0]!;
+        Assert.Equal("stapled-good", (string?)status["state"]);
+        Assert.NotNull(status["lastError"]); // and it says the responder is failing
+    }
+
+    [Fact]
+    public async Task A_revoked_certificate_is_reported_and_stapled_as_revoked()
+    {
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        _pki.Revoke(leaf.Certificate);
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+
+        Assert.Equal("revoked", await StateOf(server));
+        Assert.Contains("Cert Status: revoked", await StapleAsync(server.HttpsPort, "site.test"));
+        Assert.Contains("the responder says Revoked", server.Output);
+    }
+
+    [Fact]
+    public async Task A_certificate_without_ocsp_url_is_not_applicable_and_one_without_its_issuer_cannot_be_stapled()
+    {
+        var noUrl = _pki.IssueLeaf(_directory.Path, "nourl", "nourl.test", withOcspUrl: false);
+        var leafOnly = _pki.IssueLeaf(_directory.Path, "leafonly", "leafonly.test", fullChain: false);
+        var config = Config(noUrl);
+        config["Kestrel"]!["Endpoints"]!["Https"]!["Sni"] = new JsonObject
+        {
+            ["leafonly.test"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = leafOnly.CertificatePath, ["KeyPath"] = leafOnly.KeyPath } },
+            ["*"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = noUrl.CertificatePath, ["KeyPath"] = noUrl.KeyPath } },
+        };
+        await using var server = await ProxyServerProcess.StartAsync(config, _directory);
+
+        var certificates = (await OcspStatusAsync(server))["certificates"]!.AsArray();
+        var byKey = certificates.ToDictionary(c => (string)c!["key"]!, c => c!);
+        Assert.Equal("no-ocsp-url", (string?)byKey["Kestrel:Endpoints:Https:Certificate"]["state"]);
+        Assert.Contains("names no OCSP responder", (string?)byKey["Kestrel:Endpoints:Https:Certificate"]["reason"]);
+        Assert.Equal("chain-incomplete", (string?)byKey["Kestrel:Endpoints:Https:Sni:leafonly.test:Certificate"]["state"]);
+        Assert.Contains("holds no issuer certificate", (string?)byKey["Kestrel:Endpoints:Https:Sni:leafonly.test:Certificate"]["reason"]);
+        Assert.Contains("OCSP response: no response sent", await StapleAsync(server.HttpsPort, "other.test"));
+
+        using var client = new HttpClient();
+        var metrics = await client.GetStringAsync($"http://127.0.0.1:{server.AdminPort}/metrics");
+        Assert.Contains("edgeproxy_ocsp_state{certificate=\"Kestrel:Endpoints:Https:Certificate\",state=\"no-ocsp-url\"} 1", metrics);
+    }
+
+    [Fact]
+    public async Task Sni_certificates_are_stapled_too()
+    {
+        var a = _pki.IssueLeaf(_directory.Path, "a", "a.test");
+        var b = _pki.IssueLeaf(_directory.Path, "b", "b.test");
+        var config = Config(a);
+        config["Kestrel"]!["Endpoints"]!["Https"]!.AsObject().Remove("Certificate");
+        config["Kestrel"]!["Endpoints"]!["Https"]!["Sni"] = new JsonObject
+        {
+            ["a.test"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = a.CertificatePath, ["KeyPath"] = a.KeyPath } },
+            ["b.test"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = b.CertificatePath, ["KeyPath"] = b.KeyPath } },
+        };
+        await using var server = await ProxyServerProcess.StartAsync(config, _directory);
+
+        Assert.Contains("Cert Status: good", await StapleAsync(server.HttpsPort, "a.test"));
+        Assert.Contains("Cert Status: good", await StapleAsync(server.HttpsPort, "b.test"));
+
+        using var client = new HttpClient();
+        var metrics = await client.GetStringAsync($"http://127.0.0.1:{server.AdminPort}/metrics");
+        Assert.Contains("edgeproxy_ocsp_staple_expiry_seconds{certificate=\"Kestrel:Endpoints:Https:Sni:b.test:Certificate\"}", metrics);
+    }
+
+    [Fact]
+    public async Task Must_staple_or_required_without_a_staple_is_not_ready()
+    {
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test", mustStaple: true);
+        _pki.Available = false;
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory, waitForReady: false);
+
+        Assert.True(await Eventually.HoldsAsync(async () => (await ReadyzAsync(server)).Contains("no good staple for Kestrel:Endpoints:Https:Certificate (Must-Staple)"), TimeSpan.FromSeconds(20)));
+        Assert.StartsWith("503", await ReadyzAsync(server));
+        Assert.Contains("is Must-Staple but has no good staple", server.Output);
+
+        _pki.Available = true;
+        Assert.True(await Eventually.HoldsAsync(async () => (await ReadyzAsync(server)).StartsWith("200", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task Required_mode_is_not_ready_without_a_staple()
+    {
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        _pki.Available = false;
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf, tls => tls["OcspStapling"] = "Required"), _directory, waitForReady: false);
+
+        Assert.True(await Eventually.HoldsAsync(async () => (await ReadyzAsync(server)).StartsWith("503 Unhealthy", StringComparison.Ordinal) &&
+            (await ReadyzAsync(server)).Contains("ocsp: Unhealthy - no good staple", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task The_first_handshake_after_start_carries_a_good_staple()
+    {
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+
+        var output = await StapleAsync(server.HttpsPort, "site.test");
+
+        Assert.Contains("OCSP Response Status: successful", output);
+        Assert.Contains("Cert Status: good", output);
+        var certificate = (await OcspStatusAsync(server))["certificates"]![0]!;
+        Assert.Equal("stapled-good", (string?)certificate["state"]);
+        Assert.NotNull(certificate["nextUpdate"]);
+    }
+}
