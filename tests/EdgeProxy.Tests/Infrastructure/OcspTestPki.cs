@@ -49,6 +49,9 @@ public sealed class OcspTestPki : IAsyncDisposable
 
     public int RequestsServed;
 
+    /// <summary>How long answers are valid (openssl's -nmin); null: one day.</summary>
+    public int? ValidityMinutes { get; set; }
+
     public static async Task<OcspTestPki> StartAsync()
     {
         var pki = new OcspTestPki();
@@ -146,7 +149,7 @@ public sealed class OcspTestPki : IAsyncDisposable
             }
 
             var start = new ProcessStartInfo("openssl",
-                $"ocsp -index {File("index.txt")} -CA {File("intermediate.pem")} -rsigner {File("intermediate.pem")} -rkey {File("intermediate.key")} -reqin {requestPath} -respout {responsePath} -ndays 1")
+                $"ocsp -index {File("index.txt")} -CA {File("intermediate.pem")} -rsigner {File("intermediate.pem")} -rkey {File("intermediate.key")} -reqin {requestPath} -respout {responsePath} {(ValidityMinutes is { } minutes ? $"-nmin {minutes}" : "-ndays 1")}")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,

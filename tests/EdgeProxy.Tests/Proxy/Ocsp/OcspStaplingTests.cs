@@ -47,6 +47,32 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_idle_proxy_refreshes_its_staple_before_it_expires()
+    {
+        _pki.ValidityMinutes = 1; // refreshed at half-life: about 30 s after start
+        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        var first = (await OcspStatusAsync(server))["certificates"]![0]!;
+        var firstExpiry = first["nextUpdate"]!.GetValue<DateTimeOffset>();
+
+        // No client until the first response has expired: only the proxy's own timer can have refreshed the staple.
+        Assert.True(await Eventually.HoldsAsync(async () => (string?)(await OcspStatusAsync(server))["certificates"]![0]!["thisUpdate"] != (string?)first["thisUpdate"], TimeSpan.FromSeconds(75)),
+            "the staple was not refreshed");
+        var untilExpired = firstExpiry - DateTimeOffset.UtcNow + TimeSpan.FromSeconds(2);
+        if (untilExpired > TimeSpan.Zero)
+        {
+            await Task.Delay(untilExpired);
+        }
+
+        var output = await StapleAsync(server.HttpsPort, "site.test");
+        Assert.Contains("Cert Status: good", output);
+        var nextUpdate = System.Text.RegularExpressions.Regex.Match(output, @"Next Update: (.+)").Groups[1].Value.Trim();
+        Assert.True(DateTime.TryParseExact(nextUpdate.Replace("  ", " ", StringComparison.Ordinal), "MMM d HH:mm:ss yyyy 'GMT'", System.Globalization.CultureInfo.InvariantCulture,
+            System.Globalization.DateTimeStyles.AdjustToUniversal | System.Globalization.DateTimeStyles.AssumeUniversal, out var next), nextUpdate);
+        Assert.True(next > DateTime.UtcNow, $"the stapled response has expired: Next Update {nextUpdate}");
+    }
+
+    [Fact]
     public async Task With_the_responder_down_at_start_handshakes_work_and_a_staple_appears_once_it_is_back()
     {
         var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
