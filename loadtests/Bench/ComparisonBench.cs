@@ -1,0 +1,266 @@
+using System.Globalization;
+using System.Text;
+using System.Text.RegularExpressions;
+
+namespace EdgeProxy.Bench;
+
+/// <summary>
+/// Starts a native backend (nginx, one worker) and three TLS proxies in front of it — EdgeProxy, nginx and HAProxy —
+/// with the same ECDSA P-256 certificate and the Mozilla intermediate policy; pins the proxy under test to CPU 0 and
+/// the load generator and backend to CPU 1; warms EdgeProxy up (JIT); runs interleaved rounds of wrk (HTTPS HTTP/1.1)
+/// and h2load (HTTP/2 over TLS); prints medians per system. Only 127.0.0.1; every run is bounded in time.
+/// </summary>
+public sealed partial class ComparisonBench(BenchSettings settings)
+{
+    private const int BackendPort = 18080;
+    private const string Body = "EdgeProxy bench backend: a small fixed answer of one hundred & four bytes, like a tiny JSON API reply..\n";
+    private static readonly (string Name, int Port)[] Systems = [("EdgeProxy", 18443), ("nginx", 18444), ("HAProxy", 18445)];
+    private const string Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
+
+    private readonly string _work = Directory.CreateTempSubdirectory("edgeproxy-bench-").FullName;
+    private readonly Dictionary<string, ManagedProcess> _servers = [];
+
+    public async Task<int> RunAsync()
+    {
+        try
+        {
+            await EnsureToolsAsync();
+            await CreateCertificateAsync();
+            await PublishEdgeProxyAsync();
+            StartServers();
+            await WaitForPortsAsync();
+
+            Console.WriteLine($"warming EdgeProxy up for {settings.WarmUpSeconds} s (tiered JIT and dynamic PGO)...");
+            await Wrk(Systems[0].Port, settings.WarmUpSeconds);
+
+            var results = new List<Measurement>();
+            for (var round = 1; round <= settings.Rounds; round++)
+            {
+                foreach (var (name, port) in Systems)
+                {
+                    results.Add(await MeasureAsync(name, "HTTPS HTTP/1.1 (wrk -c64)", () => Wrk(port, settings.Seconds)));
+                    results.Add(await MeasureAsync(name, "HTTP/2 over TLS (h2load -c16 -m8)", () => H2Load(port, settings.Seconds)));
+                }
+
+                Console.WriteLine($"round {round}/{settings.Rounds} done");
+            }
+
+            Console.WriteLine();
+            Console.WriteLine(Report(results));
+            Directory.Delete(_work, recursive: true);
+            return 0;
+        }
+        catch
+        {
+            Console.Error.WriteLine($"bench failed; configurations and server logs are in {_work}");
+            throw;
+        }
+        finally
+        {
+            foreach (var server in _servers.Values)
+            {
+                server.Dispose();
+            }
+        }
+    }
+
+    private async Task<Measurement> MeasureAsync(string system, string load, Func<Task<(double Rps, double? P50, double? P99, double? Mean)>> run)
+    {
+        var server = _servers[system];
+        var cpuBefore = server.CpuMicroseconds();
+        var (rps, p50, p99, mean) = await run();
+        var cpu = server.CpuMicroseconds() - cpuBefore;
+        var requests = rps * settings.Seconds;
+        return new Measurement(system, load, rps, p50, p99, mean, requests > 0 ? cpu / requests : double.NaN, server.RssMegabytes());
+    }
+
+    private async Task<(double, double?, double?, double?)> Wrk(int port, int seconds)
+    {
+        var (_, output) = await ManagedProcess.RunAsync("taskset", $"-c 1 wrk -t1 -c64 -d{seconds}s --latency https://127.0.0.1:{port}/", TimeSpan.FromSeconds(seconds + 30));
+        return (Number(RequestsPerSecond().Match(output)), Milliseconds(Percentile50().Match(output)), Milliseconds(Percentile99().Match(output)), null);
+    }
+
+    private async Task<(double, double?, double?, double?)> H2Load(int port, int seconds)
+    {
+        var (_, output) = await ManagedProcess.RunAsync("taskset", $"-c 1 h2load -c16 -m8 -D {seconds} https://127.0.0.1:{port}/", TimeSpan.FromSeconds(seconds + 30));
+        var mean = H2LoadRequestTime().Match(output);
+        return (Number(H2LoadRps().Match(output)), null, null, mean.Success ? ToMilliseconds(mean.Groups[1].Value, mean.Groups[2].Value) : null);
+    }
+
+    private static double Number(Match match) => match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
+
+    private static double? Milliseconds(Match match) => match.Success ? ToMilliseconds(match.Groups[1].Value, match.Groups[2].Value) : null;
+
+    private static double ToMilliseconds(string value, string unit)
+    {
+        var number = double.Parse(value, CultureInfo.InvariantCulture);
+        return unit switch { "us" => number / 1000, "s" => number * 1000, _ => number };
+    }
+
+    private static string Report(List<Measurement> results)
+    {
+        var text = new StringBuilder("| load | system | median req/s | p50 ms | p99 ms | mean ms | proxy CPU µs/request | RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        var medians = new Dictionary<(string Load, string System), double>();
+        foreach (var group in results.GroupBy(r => (r.Load, r.System)))
+        {
+            var rps = Median(group.Select(r => r.RequestsPerSecond));
+            medians[group.Key] = rps;
+            text.Append(CultureInfo.InvariantCulture, $"| {group.Key.Load} | {group.Key.System} | {rps:0} | {Format(Median(group.Select(r => r.P50Ms ?? double.NaN)))} | {Format(Median(group.Select(r => r.P99Ms ?? double.NaN)))} | {Format(Median(group.Select(r => r.MeanMs ?? double.NaN)))} | {Median(group.Select(r => r.CpuMicrosecondsPerRequest)):0.0} | {group.Max(r => r.RssMegabytes):0} |\n");
+        }
+
+        text.Append('\n');
+        foreach (var load in results.Select(r => r.Load).Distinct())
+        {
+            var edge = medians[(load, "EdgeProxy")];
+            text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/nginx {edge / medians[(load, "nginx")]:0.00}x, EdgeProxy/HAProxy {edge / medians[(load, "HAProxy")]:0.00}x\n");
+        }
+
+        return text.ToString();
+
+        static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static async Task EnsureToolsAsync()
+    {
+        var needed = new[] { ("nginx", "nginx"), ("haproxy", "haproxy"), ("wrk", "wrk"), ("h2load", "nghttp2-client"), ("openssl", "openssl") }
+            .Where(t => !File.Exists($"/usr/sbin/{t.Item1}") && !File.Exists($"/usr/bin/{t.Item1}"))
+            .Select(t => t.Item2)
+            .ToList();
+        if (needed.Count > 0)
+        {
+            Console.WriteLine($"installing {string.Join(' ', needed)} (Debian packages)...");
+            await ManagedProcess.RunAsync("apt-get", "update -qq", TimeSpan.FromMinutes(5));
+            var (code, output) = await ManagedProcess.RunAsync("apt-get", $"install -y -qq {string.Join(' ', needed)}", TimeSpan.FromMinutes(10));
+            if (code != 0)
+            {
+                throw new InvalidOperationException($"apt-get install failed:\n{output}");
+            }
+        }
+    }
+
+    private async Task CreateCertificateAsync()
+    {
+        var (code, output) = await ManagedProcess.RunAsync("openssl",
+            $"req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {_work}/key.pem -out {_work}/cert.pem -days 90 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1",
+            TimeSpan.FromMinutes(1));
+        if (code != 0)
+        {
+            throw new InvalidOperationException(output);
+        }
+
+        await File.WriteAllTextAsync($"{_work}/combined.pem", await File.ReadAllTextAsync($"{_work}/cert.pem") + await File.ReadAllTextAsync($"{_work}/key.pem"));
+    }
+
+    private async Task PublishEdgeProxyAsync()
+    {
+        Console.WriteLine("publishing EdgeProxy (Release)...");
+        var (code, output) = await ManagedProcess.RunAsync("dotnet", $"publish {settings.RepositoryRoot}/src/Proxy -c Release -o {_work}/publish", TimeSpan.FromMinutes(10));
+        if (code != 0)
+        {
+            throw new InvalidOperationException(output);
+        }
+    }
+
+    private void StartServers()
+    {
+        File.WriteAllText($"{_work}/backend.conf", $$"""
+            worker_processes 1; master_process off; daemon off; pid {{_work}}/backend.pid; error_log {{_work}}/backend.log;
+            events { worker_connections 4096; }
+            http { access_log off; keepalive_requests 1000000;
+              server { listen 127.0.0.1:{{BackendPort}}; location / { default_type text/plain; return 200 "{{Body.TrimEnd('\n')}}\n"; } } }
+            """);
+        File.WriteAllText($"{_work}/nginx.conf", $$"""
+            worker_processes 1; master_process off; daemon off; pid {{_work}}/nginx.pid; error_log {{_work}}/nginx.log;
+            events { worker_connections 4096; }
+            http { access_log off; keepalive_requests 1000000;
+              upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
+              server { listen 127.0.0.1:{{Systems[1].Port}} ssl http2;
+                ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
+                ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers {{Ciphers}}; ssl_session_cache shared:SSL:10m;
+                add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
+                location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
+                  proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Real-IP $remote_addr; proxy_set_header Host $host; } } }
+            """);
+        File.WriteAllText($"{_work}/haproxy.cfg", $$"""
+            global
+              nbthread 1
+              ssl-default-bind-ciphers {{Ciphers}}
+              ssl-default-bind-options ssl-min-ver TLSv1.2
+            defaults
+              mode http
+              timeout connect 5s
+              timeout client 30s
+              timeout server 30s
+              option forwardfor
+            frontend edge
+              bind 127.0.0.1:{{Systems[2].Port}} ssl crt {{_work}}/combined.pem alpn h2,http/1.1
+              http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains"
+              default_backend app
+            backend app
+              http-reuse always
+              server b1 127.0.0.1:{{BackendPort}}
+
+            """);
+        File.WriteAllText($"{_work}/edgeproxy.json", $$"""
+            {
+              "Logging": { "LogLevel": { "Default": "Warning" } },
+              "Kestrel": { "Endpoints": { "Https": { "Url": "https://127.0.0.1:{{Systems[0].Port}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } } } },
+              "EdgeProxy": {
+                "Admin": { "Url": "http://127.0.0.1:19901" },
+                "ClientIp": { "TrustCloudflare": false, "TrustedNetworks": [ "127.0.0.1/32" ] }
+              },
+              "ReverseProxy": {
+                "Routes": { "all": { "ClusterId": "backend", "Match": { "Path": "{**catch-all}" } } },
+                "Clusters": { "backend": { "Destinations": { "b1": { "Address": "http://127.0.0.1:{{BackendPort}}/" } } } }
+              }
+            }
+            """);
+
+        _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", logPath: $"{_work}/backend.out");
+        _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", logPath: $"{_work}/nginx.out");
+        _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", logPath: $"{_work}/haproxy.out");
+        _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", settings.EdgeProxyEnvironment, $"{_work}/edgeproxy.out");
+    }
+
+    private static async Task WaitForPortsAsync()
+    {
+        foreach (var port in Systems.Select(s => s.Port).Append(BackendPort))
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(60);
+            while (true)
+            {
+                try
+                {
+                    using var client = new System.Net.Sockets.TcpClient();
+                    await client.ConnectAsync("127.0.0.1", port);
+                    break;
+                }
+                catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+                {
+                    await Task.Delay(200);
+                }
+            }
+        }
+    }
+
+    [GeneratedRegex(@"Requests/sec:\s+([\d.]+)")]
+    private static partial Regex RequestsPerSecond();
+
+    [GeneratedRegex(@"^\s+50%\s+([\d.]+)(us|ms|s)", RegexOptions.Multiline)]
+    private static partial Regex Percentile50();
+
+    [GeneratedRegex(@"^\s+99%\s+([\d.]+)(us|ms|s)", RegexOptions.Multiline)]
+    private static partial Regex Percentile99();
+
+    [GeneratedRegex(@"finished in [\d.]+\w+, ([\d.]+) req/s")]
+    private static partial Regex H2LoadRps();
+
+    [GeneratedRegex(@"time for request:\s+[\d.]+\w+\s+[\d.]+\w+\s+([\d.]+)(us|ms|s)")]
+    private static partial Regex H2LoadRequestTime();
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace EdgeProxy.Bench;
+
+/// <summary>A server under test, pinned to one CPU, with CPU time and memory read from /proc.</summary>
+public sealed class ManagedProcess : IDisposable
+{
+    private readonly Process _process;
+
+    private ManagedProcess(Process process) => _process = process;
+
+    public int Id => _process.Id;
+
+    public bool HasExited => _process.HasExited;
+
+    public static ManagedProcess Start(int cpu, string file, string arguments, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
+    {
+        var start = new ProcessStartInfo("taskset", $"-c {cpu} {file} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = Process.Start(start)!;
+        var log = logPath is null ? null : new StreamWriter(logPath) { AutoFlush = true };
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { log?.WriteLine(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { log?.WriteLine(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return new ManagedProcess(process);
+    }
+
+    /// <summary>User + system CPU time of the process (all its threads), in microseconds.</summary>
+    public double CpuMicroseconds()
+    {
+        var stat = File.ReadAllText($"/proc/{Id}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
+        return ticks * 1_000_000.0 / 100; // USER_HZ is 100 on Linux
+    }
+
+    public double RssMegabytes()
+    {
+        var line = File.ReadLines($"/proc/{Id}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], CultureInfo.InvariantCulture) / 1024.0;
+    }
+
+    public void Dispose()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            _process.WaitForExit(5000);
+        }
+
+        _process.Dispose();
+    }
+
+    /// <summary>Runs a command to completion and returns its output (for the load generators and setup).</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, TimeSpan timeout)
+    {
+        var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        await process.WaitForExitAsync(cts.Token);
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}
