@@ -1,8 +1,9 @@
 using EdgeProxy.Hosting;
 using EdgeProxy.Tls;
 
-// Table of contents: parse the command line, build and validate everything (EdgeProxyApplication),
-// then either report (--check) or serve.
+// Table of contents: tune the runtime, parse the command line, apply the TLS policy, build and validate everything
+// (EdgeProxyApplication), then either report (--check) or serve.
+RuntimeTuning.Apply();
 var command = EdgeProxyCommandLine.Parse(args, Environment.GetEnvironmentVariable(EdgeProxyCommandLine.ConfigEnvironmentVariable));
 if (command.Error is { } usageError)
 {

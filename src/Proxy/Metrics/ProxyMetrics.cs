@@ -13,6 +13,9 @@ public sealed class ProxyMetrics : IDisposable
 
     public ProxyMetrics()
     {
+        // The default registry would start listening to every .NET meter and event counter in the process; only this
+        // proxy's own registry is served.
+        Prometheus.Metrics.SuppressDefaultMetrics();
         Registry = Prometheus.Metrics.NewCustomRegistry();
         Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         DotNetStats.Register(Registry);

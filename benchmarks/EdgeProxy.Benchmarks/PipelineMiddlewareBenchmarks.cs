@@ -1,0 +1,64 @@
+using System.Net;
+using BenchmarkDotNet.Attributes;
+using EdgeProxy.Middleware.ClientIp;
+using EdgeProxy.Middleware.Hsts;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.Benchmarks;
+
+/// <summary>
+/// Our per-request middleware on its own (no sockets): client-IP restoration with header rewriting for a trusted and
+/// an untrusted peer, and HSTS. The context is reused, as Kestrel pools them.
+/// </summary>
+[MemoryDiagnoser]
+public class PipelineMiddlewareBenchmarks
+{
+    private static readonly RequestDelegate Terminal = _ => Task.CompletedTask;
+    private ClientIpMiddleware _clientIp = null!;
+    private HstsMiddleware _hsts = null!;
+    private DefaultHttpContext _context = null!;
+    private IPAddress _peer = null!;
+
+    [Params("trusted-with-header", "untrusted-with-spoofed-headers")]
+    public string Request { get; set; } = "";
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        var options = Options.Create(new ClientIpOptions { TrustCloudflare = true });
+        var registry = new TrustedNetworkRegistry(options);
+        registry.UpdateCloudflare(Cloudflare.CloudflareSnapshot.Ranges.Select(r => IPNetwork2.Parse(r)));
+        _clientIp = new ClientIpMiddleware(Terminal, registry, new ClientIpCounters(), options);
+        _hsts = new HstsMiddleware(Terminal, Options.Create(new HstsOptions()));
+        _context = new DefaultHttpContext();
+        _peer = IPAddress.Parse(Request == "trusted-with-header" ? "172.70.1.2" : "198.51.100.7");
+    }
+
+    private void Reset()
+    {
+        _context.Connection.RemoteIpAddress = _peer;
+        var headers = _context.Request.Headers;
+        headers.Clear();
+        headers["CF-Connecting-IP"] = "203.0.113.9";
+        if (Request != "trusted-with-header")
+        {
+            headers["X-Forwarded-For"] = "1.2.3.4";
+            headers["X-Real-IP"] = "1.2.3.4";
+        }
+    }
+
+    [Benchmark]
+    public Task ClientIp()
+    {
+        Reset();
+        return _clientIp.InvokeAsync(_context);
+    }
+
+    [Benchmark]
+    public Task Hsts()
+    {
+        _context.Request.IsHttps = true;
+        return _hsts.InvokeAsync(_context);
+    }
+}
