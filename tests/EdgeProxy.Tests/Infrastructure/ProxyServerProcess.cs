@@ -46,6 +46,21 @@ public sealed class ProxyServerProcess : IAsyncDisposable
     /// <param name="waitForReady">Wait for <c>/readyz</c> (all listeners bound, start-up work done); false waits only for <c>/healthz</c>, for tests of an unready proxy.</param>
     public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true)
     {
+        // Ports are picked before the process binds them; if another test took one meanwhile, try new ones.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await StartOnceAsync(config, directory, waitForReady);
+            }
+            catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+            }
+        }
+    }
+
+    private static async Task<ProxyServerProcess> StartOnceAsync(JsonObject config, TempDirectory? directory, bool waitForReady)
+    {
         var owned = directory is null ? new TempDirectory() : null;
         directory ??= owned!;
         var (http, https, admin) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
