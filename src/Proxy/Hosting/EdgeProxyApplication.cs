@@ -69,6 +69,10 @@ public static class EdgeProxyApplication
         builder.Configuration.UseEdgeProxyConfigFile(command);
         // Data protection only signs YARP's session-affinity cookies; its "keys not encrypted at rest" warning is noise here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
+        // While this category is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request
+        // and HttpClient then rewrites traceparent towards the backend: ~20 % of the proxy's CPU in the bench. The
+        // access log (EdgeProxy.AccessLog) replaces its "Request starting/finished" lines; traceparent passes untouched.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         builder.Services.AddSingleton(command);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);

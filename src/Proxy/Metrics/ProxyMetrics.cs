@@ -20,11 +20,14 @@ public sealed class ProxyMetrics : IDisposable
         Factory = Prometheus.Metrics.WithCustomRegistry(Registry);
         DotNetStats.Register(Registry);
 
-        // YARP's own counters (requests started/failed, current requests) and Kestrel's connection counters.
+        // YARP's own counters (requests started/failed, current requests) and Kestrel's connection counters. Counters
+        // arrive as LogAlways events; listening at Critical keeps the sources' per-request Informational events
+        // (request start/stop, connection start/stop) switched off, which costs ~10 % of the proxy's CPU otherwise.
         _eventCounters = EventCounterAdapter.StartListening(new EventCounterAdapterOptions
         {
             MetricFactory = Factory,
             EventSourceFilterPredicate = name => name is "Yarp.ReverseProxy" or "Microsoft-AspNetCore-Server-Kestrel",
+            EventSourceSettingsProvider = _ => new EventCounterAdapterEventSourceSettings { MinimumLevel = System.Diagnostics.Tracing.EventLevel.Critical },
         });
 
         ProxyRequests = Factory.CreateCounter("edgeproxy_proxy_requests_total",

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using EdgeProxy.Tests.Infrastructure;
 
 namespace EdgeProxy.Tests.Proxy.Admin;
@@ -60,6 +61,24 @@ public sealed class AdminListenerTests
         Assert.Contains("edgeproxy_destination_health{cluster=\"main\",destination=\"d0\",check=\"active\"} -1", text);
         Assert.Contains("edgeproxy_config_reloads_total{result=\"applied\"} 1", text);
         Assert.Contains("process_cpu_seconds_total", text);
+    }
+
+    [Fact]
+    public async Task Yarp_and_kestrel_event_counters_are_exported()
+    {
+        // The counters are read at Critical level (so the sources' per-request events stay off); they still arrive.
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+        await proxy.Http.GetAsync("/m");
+
+        var text = "";
+        var exported = await Eventually.HoldsAsync(async () =>
+        {
+            text = await proxy.Admin.GetStringAsync("/metrics");
+            return Regex.IsMatch(text, @"^yarp_reverseproxy_requests_started [1-9]", RegexOptions.Multiline)
+                && Regex.IsMatch(text, @"^microsoft_aspnetcore_server_kestrel_total_connections [1-9]", RegexOptions.Multiline);
+        }, TimeSpan.FromSeconds(30));
+        Assert.True(exported, text);
     }
 
     [Fact]

@@ -121,4 +121,27 @@ public sealed class RoutingTests
             Assert.Equal("200 backend=good path=/x", await proxy.GetTextAsync(proxy.Http, "/x"));
         }
     }
+
+    [Fact]
+    public async Task Trace_context_passes_through_untouched_and_the_proxy_adds_none()
+    {
+        // The proxy takes no part in distributed tracing (like nginx and HAProxy): no per-request Activity, so
+        // HttpClient neither rewrites a client's traceparent nor invents one. Regression guard for the hot-path
+        // setting that keeps ASP.NET Core's hosting diagnostics off.
+        await using var a = await TestBackend.StartAsync("A");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(a.Address));
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+
+        using var traced = new HttpRequestMessage(HttpMethod.Get, "/traced");
+        traced.Headers.Add("traceparent", traceParent);
+        using (await proxy.Https.SendAsync(traced))
+        {
+            Assert.Equal(traceParent, a.LastHeaders!["traceparent"].ToString());
+        }
+
+        using (await proxy.Https.GetAsync("/untraced"))
+        {
+            Assert.False(a.LastHeaders!.ContainsKey("traceparent"), $"the proxy made up a traceparent: {a.LastHeaders!["traceparent"]}");
+        }
+    }
 }
