@@ -1,3 +1,5 @@
+using System.Text.Json.Nodes;
+
 namespace EdgeProxy.Admin;
 
 /// <summary>One section of <c>/status</c>. Each feature registers its own with <c>AddStatusSection</c>.</summary>
@@ -5,6 +7,6 @@ public interface IStatusSection
 {
     string Name { get; }
 
-    /// <summary>A JSON-serialisable snapshot; called on every <c>/status</c> request.</summary>
-    object GetStatus();
+    /// <summary>A snapshot built as a JSON tree (no reflection, so the native build serves it too); called on every <c>/status</c> request.</summary>
+    JsonObject GetStatus();
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
 
@@ -8,34 +9,34 @@ internal sealed class ProxyStatusSection(IProxyStateLookup proxyState) : IStatus
 {
     public string Name => "proxy";
 
-    public object GetStatus() => new
+    public JsonObject GetStatus() => new()
     {
-        routes = proxyState.GetRoutes().Select(r => r.Config).OrderBy(r => r.RouteId, StringComparer.Ordinal).Select(r => new
+        ["routes"] = StatusJson.Array(proxyState.GetRoutes().Select(r => r.Config).OrderBy(r => r.RouteId, StringComparer.Ordinal), r => new JsonObject
         {
-            id = r.RouteId,
-            cluster = r.ClusterId,
-            path = r.Match.Path,
-            hosts = r.Match.Hosts,
-            methods = r.Match.Methods,
+            ["id"] = r.RouteId,
+            ["cluster"] = r.ClusterId,
+            ["path"] = r.Match.Path,
+            ["hosts"] = StatusJson.Strings(r.Match.Hosts),
+            ["methods"] = StatusJson.Strings(r.Match.Methods),
         }),
-        clusters = proxyState.GetClusters().OrderBy(c => c.ClusterId, StringComparer.Ordinal).Select(cluster =>
+        ["clusters"] = StatusJson.Array(proxyState.GetClusters().OrderBy(c => c.ClusterId, StringComparer.Ordinal), cluster =>
         {
             var available = cluster.DestinationsState.AvailableDestinations;
-            return new
+            return new JsonObject
             {
-                id = cluster.ClusterId,
-                loadBalancingPolicy = cluster.Model.Config.LoadBalancingPolicy ?? "PowerOfTwoChoices",
-                activeHealthCheck = cluster.Model.Config.HealthCheck?.Active?.Enabled ?? false,
-                passiveHealthCheck = cluster.Model.Config.HealthCheck?.Passive?.Enabled ?? false,
-                availableDestinations = available.Count,
-                destinations = cluster.Destinations.Values.OrderBy(d => d.DestinationId, StringComparer.Ordinal).Select(d => new
+                ["id"] = cluster.ClusterId,
+                ["loadBalancingPolicy"] = cluster.Model.Config.LoadBalancingPolicy ?? "PowerOfTwoChoices",
+                ["activeHealthCheck"] = cluster.Model.Config.HealthCheck?.Active?.Enabled ?? false,
+                ["passiveHealthCheck"] = cluster.Model.Config.HealthCheck?.Passive?.Enabled ?? false,
+                ["availableDestinations"] = available.Count,
+                ["destinations"] = StatusJson.Array(cluster.Destinations.Values.OrderBy(d => d.DestinationId, StringComparer.Ordinal), d => new JsonObject
                 {
-                    id = d.DestinationId,
-                    address = d.Model.Config.Address,
-                    active = d.Health.Active.ToString(),
-                    passive = d.Health.Passive.ToString(),
-                    available = available.Contains(d),
-                    concurrentRequests = d.ConcurrentRequestCount,
+                    ["id"] = d.DestinationId,
+                    ["address"] = d.Model.Config.Address,
+                    ["active"] = d.Health.Active.ToString(),
+                    ["passive"] = d.Health.Passive.ToString(),
+                    ["available"] = available.Contains(d),
+                    ["concurrentRequests"] = d.ConcurrentRequestCount,
                 }),
             };
         }),

@@ -15,7 +15,7 @@ public sealed class StatusReport(IEnumerable<IStatusSection> sections, TimeProvi
         var root = new JsonObject { ["generatedAt"] = timeProvider.GetUtcNow() };
         foreach (var section in sections)
         {
-            root[section.Name] = JsonSerializer.SerializeToNode(section.GetStatus(), JsonOptions);
+            root[section.Name] = section.GetStatus();
         }
 
         return root;

@@ -1,5 +1,5 @@
 using System.Text;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 
 namespace EdgeProxy.Admin;
 
@@ -16,17 +16,23 @@ internal static class WhoamiResponse
         context.Response.Headers.CacheControl = "no-store";
         if (request.Headers.Accept.ToString().Contains("application/json", StringComparison.OrdinalIgnoreCase))
         {
-            var body = new Dictionary<string, object?>
+            var headers = new JsonObject();
+            foreach (var (name, values) in request.Headers)
+            {
+                headers[name] = StatusJson.Strings(values.OfType<string>());
+            }
+
+            var body = new JsonObject
             {
                 ["method"] = request.Method,
                 ["path"] = request.Path.Value,
                 ["query"] = request.QueryString.Value,
                 ["protocol"] = request.Protocol,
                 ["remoteAddress"] = remote,
-                ["headers"] = request.Headers.ToDictionary(h => h.Key, h => h.Value.ToArray(), StringComparer.OrdinalIgnoreCase),
+                ["headers"] = headers,
             };
             context.Response.ContentType = "application/json; charset=utf-8";
-            return context.Response.WriteAsync(JsonSerializer.Serialize(body), context.RequestAborted);
+            return context.Response.WriteAsync(body.ToJsonString(), context.RequestAborted);
         }
 
         var text = new StringBuilder()

@@ -1,5 +1,5 @@
 using System.Net;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeProxy.Cloudflare;
 using EdgeProxy.Middleware.ClientIp;
 
@@ -11,31 +11,31 @@ internal sealed class TrustEndpoint(TrustedNetworkRegistry registry, CloudflareR
     public Task HandleAsync(HttpContext context)
     {
         var text = context.Request.Query["ip"].ToString();
-        object answer;
+        JsonObject answer;
         if (!IPAddress.TryParse(text, out var address) || text.Contains('/'))
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            answer = new { error = $"'{text}' is not an IP address; use /trust?ip=203.0.113.7" };
+            answer = new JsonObject { ["error"] = $"'{text}' is not an IP address; use /trust?ip=203.0.113.7" };
         }
         else
         {
             var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
             var set = registry.Current;
             var match = set.Explain(normalized);
-            answer = new
+            answer = new JsonObject
             {
-                ip = normalized.ToString(),
-                trusted = set.Contains(normalized),
-                rule = match?.Rule,
-                network = match?.Network.ToString(),
-                source = match?.Rule == TrustedNetwork.CloudflareRule ? cloudflare.Current.Origin.ToString().ToLowerInvariant() : null,
-                reason = match is null
+                ["ip"] = normalized.ToString(),
+                ["trusted"] = set.Contains(normalized),
+                ["rule"] = match?.Rule,
+                ["network"] = match?.Network.ToString(),
+                ["source"] = match?.Rule == TrustedNetwork.CloudflareRule ? cloudflare.Current.Origin.ToString().ToLowerInvariant() : null,
+                ["reason"] = match is null
                     ? "not inside any trusted network: its client-IP header is ignored and it is the client"
                     : "inside a trusted network: a single well-formed client-IP header from it is believed",
             };
         }
 
         context.Response.ContentType = "application/json; charset=utf-8";
-        return context.Response.WriteAsync(JsonSerializer.Serialize(answer), context.RequestAborted);
+        return context.Response.WriteAsync(answer.ToJsonString(), context.RequestAborted);
     }
 }

@@ -1,14 +1,18 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeProxy.Middleware.ClientIp;
 
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>The last accepted list on disk, written atomically (temp file + rename) and fully validated when read back.</summary>
-public sealed class CloudflareRangeCache(string path)
+public sealed partial class CloudflareRangeCache(string path)
 {
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
-
     private sealed record CacheFile(DateTimeOffset ConfirmedAt, List<SourceAnswer> Sources);
+
+    // Source-generated, so the native (AOT) build reads and writes the cache without reflection.
+    [JsonSourceGenerationOptions(JsonSerializerDefaults.Web, WriteIndented = true)]
+    [JsonSerializable(typeof(CacheFile))]
+    private sealed partial class CacheJson : JsonSerializerContext;
 
     public string Path { get; } = path;
 
@@ -23,7 +27,7 @@ public sealed class CloudflareRangeCache(string path)
 
         try
         {
-            var file = JsonSerializer.Deserialize<CacheFile>(File.ReadAllBytes(Path), JsonOptions);
+            var file = JsonSerializer.Deserialize(File.ReadAllBytes(Path), CacheJson.Default.CacheFile);
             if (file?.Sources is not { Count: > 0 } sources)
             {
                 problem = $"{Path}: no sources in the cache file";
@@ -56,7 +60,7 @@ public sealed class CloudflareRangeCache(string path)
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
         var temp = $"{Path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(list.ConfirmedAt, [.. list.Sources]), JsonOptions));
+        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(list.ConfirmedAt, [.. list.Sources]), CacheJson.Default.CacheFile));
         File.Move(temp, Path, overwrite: true);
     }
 }

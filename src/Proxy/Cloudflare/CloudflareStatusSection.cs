@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeProxy.Admin;
 
 namespace EdgeProxy.Cloudflare;
@@ -7,30 +8,37 @@ internal sealed class CloudflareStatusSection(CloudflareRangeRefresher refresher
 {
     public string Name => "cloudflare";
 
-    public object GetStatus()
+    public JsonObject GetStatus()
     {
         var list = refresher.Current;
         var state = refresher.State;
-        return new
+        return new JsonObject
         {
-            trusted = refresher.Enabled,
-            origin = list.Origin.ToString().ToLowerInvariant(),
-            count = list.Ranges.Count,
-            confirmedAt = list.ConfirmedAt,
-            ageSeconds = Math.Round((timeProvider.GetUtcNow() - list.ConfirmedAt).TotalSeconds),
-            sources = refresher.Sources.Select(source =>
+            ["trusted"] = refresher.Enabled,
+            ["origin"] = list.Origin.ToString().ToLowerInvariant(),
+            ["count"] = list.Ranges.Count,
+            ["confirmedAt"] = list.ConfirmedAt,
+            ["ageSeconds"] = Math.Round((timeProvider.GetUtcNow() - list.ConfirmedAt).TotalSeconds),
+            ["sources"] = StatusJson.Array(refresher.Sources, source =>
             {
                 var answer = list.Sources.FirstOrDefault(a => a.Url == source.Url.ToString());
-                return new { url = source.Url.ToString(), etag = answer?.ETag, apiEtag = answer?.ApiEtag, lastModified = answer?.LastModified, count = answer?.Ranges.Count };
+                return new JsonObject
+                {
+                    ["url"] = source.Url.ToString(),
+                    ["etag"] = answer?.ETag,
+                    ["apiEtag"] = answer?.ApiEtag,
+                    ["lastModified"] = answer?.LastModified,
+                    ["count"] = answer?.Ranges.Count,
+                };
             }),
-            lastAttemptAt = state.LastAttemptAt,
-            lastSuccessAt = state.LastSuccessAt,
-            lastErrorAt = state.LastErrorAt,
-            lastError = state.LastError is { } error ? new { reason = error.Reason, message = error.Message } : null,
-            consecutiveFailures = state.ConsecutiveFailures,
-            nextAttemptAt = state.NextAttemptAt,
-            cacheFile = refresher.CacheFile,
-            cacheProblem = state.CacheProblem,
+            ["lastAttemptAt"] = state.LastAttemptAt,
+            ["lastSuccessAt"] = state.LastSuccessAt,
+            ["lastErrorAt"] = state.LastErrorAt,
+            ["lastError"] = state.LastError is { } error ? new JsonObject { ["reason"] = error.Reason, ["message"] = error.Message } : null,
+            ["consecutiveFailures"] = state.ConsecutiveFailures,
+            ["nextAttemptAt"] = state.NextAttemptAt,
+            ["cacheFile"] = refresher.CacheFile,
+            ["cacheProblem"] = state.CacheProblem,
         };
     }
 }

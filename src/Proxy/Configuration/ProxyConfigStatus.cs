@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeProxy.Admin;
 using EdgeProxy.Hosting;
 
@@ -24,19 +25,19 @@ public sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusSec
         _state = s with { RejectedAt = now, LastErrors = errors, Rejected = s.Rejected + 1 };
     }
 
-    public object GetStatus()
+    public JsonObject GetStatus()
     {
         var s = _state;
-        return new
+        return new JsonObject
         {
-            file = command.ConfigPath,
-            appliedAt = s.AppliedAt,
-            running = s.Summary,
+            ["file"] = command.ConfigPath,
+            ["appliedAt"] = s.AppliedAt,
+            ["running"] = s.Summary,
             // Non-empty while the file on disk holds an edit that was refused: the proxy still runs the previous version.
-            pendingEditErrors = s.LastErrors,
-            lastRejectedAt = s.RejectedAt,
-            reloadsApplied = s.Applied,
-            reloadsRejected = s.Rejected,
+            ["pendingEditErrors"] = StatusJson.Strings(s.LastErrors),
+            ["lastRejectedAt"] = s.RejectedAt,
+            ["reloadsApplied"] = s.Applied,
+            ["reloadsRejected"] = s.Rejected,
         };
     }
 

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeProxy.Admin;
 
 namespace EdgeProxy.Ocsp;
@@ -7,30 +8,30 @@ internal sealed class OcspStatusSection(OcspStapler stapler, TimeProvider timePr
 {
     public string Name => "ocsp";
 
-    public object GetStatus()
+    public JsonObject GetStatus()
     {
         var now = timeProvider.GetUtcNow();
-        return new
+        return new JsonObject
         {
-            mode = stapler.Mode.ToString(),
-            certificates = stapler.Certificates.Select(c =>
+            ["mode"] = stapler.Mode.ToString(),
+            ["certificates"] = StatusJson.Array(stapler.Certificates, c =>
             {
                 var s = c.State;
-                return new
+                return new JsonObject
                 {
-                    key = c.Key,
-                    subject = c.Leaf.Subject,
-                    responder = c.ResponderUrl,
-                    mustStaple = c.MustStaple,
-                    state = OcspMetrics.StateLabel(s.Kind),
-                    thisUpdate = s.ThisUpdate,
-                    nextUpdate = s.NextUpdate,
-                    secondsUntilExpiry = s.NextUpdate is { } next ? Math.Round((next - now).TotalSeconds) : (double?)null,
-                    revokedAt = s.RevokedAt,
-                    failingSince = s.FailingSince,
-                    lastError = s.LastError,
-                    handedToTlsAt = s.HandedToTlsAt,
-                    reason = s.Reason,
+                    ["key"] = c.Key,
+                    ["subject"] = c.Leaf.Subject,
+                    ["responder"] = c.ResponderUrl,
+                    ["mustStaple"] = c.MustStaple,
+                    ["state"] = OcspMetrics.StateLabel(s.Kind),
+                    ["thisUpdate"] = s.ThisUpdate,
+                    ["nextUpdate"] = s.NextUpdate,
+                    ["secondsUntilExpiry"] = s.NextUpdate is { } next ? Math.Round((next - now).TotalSeconds) : null,
+                    ["revokedAt"] = s.RevokedAt,
+                    ["failingSince"] = s.FailingSince,
+                    ["lastError"] = s.LastError,
+                    ["handedToTlsAt"] = s.HandedToTlsAt,
+                    ["reason"] = s.Reason,
                 };
             }),
         };

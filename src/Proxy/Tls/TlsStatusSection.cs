@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeProxy.Admin;
 using Microsoft.Extensions.Options;
 
@@ -8,29 +9,29 @@ internal sealed class TlsStatusSection(IOptions<TlsOptions> options, Certificate
 {
     public string Name => "tls";
 
-    public object GetStatus()
+    public JsonObject GetStatus()
     {
         var policy = TlsPolicy.Resolve(options.Value, out _);
         var now = timeProvider.GetUtcNow();
-        return new
+        return new JsonObject
         {
-            profile = options.Value.Profile.ToString(),
-            protocols = policy?.Protocols,
-            tls12Suites = policy?.Tls12Suites,
-            tls13Suites = policy?.Tls13Suites,
-            groups = TlsPolicy.Groups,
-            enforcedBy = OpenSslTlsPolicy.AppliedFile is { } file
+            ["profile"] = options.Value.Profile.ToString(),
+            ["protocols"] = StatusJson.Strings(policy?.Protocols),
+            ["tls12Suites"] = StatusJson.Strings(policy?.Tls12Suites),
+            ["tls13Suites"] = StatusJson.Strings(policy?.Tls13Suites),
+            ["groups"] = StatusJson.Strings(TlsPolicy.Groups),
+            ["enforcedBy"] = OpenSslTlsPolicy.AppliedFile is { } file
                 ? $"OpenSSL system_default from {file}"
                 : "not enforced in this process: OpenSSL was initialised before the policy could be applied (embedded or test host)",
-            certificates = certificates.Read().Select(c => new
+            ["certificates"] = StatusJson.Array(certificates.Read(), c => new JsonObject
             {
-                key = c.Key,
-                path = c.Path,
-                subject = c.Subject,
-                names = c.Names,
-                notAfter = c.NotAfter,
-                daysLeft = c.NotAfter is { } notAfter ? Math.Floor((notAfter - now).TotalDays) : (double?)null,
-                error = c.Error,
+                ["key"] = c.Key,
+                ["path"] = c.Path,
+                ["subject"] = c.Subject,
+                ["names"] = c.Names,
+                ["notAfter"] = c.NotAfter,
+                ["daysLeft"] = c.NotAfter is { } notAfter ? Math.Floor((notAfter - now).TotalDays) : null,
+                ["error"] = c.Error,
             }),
         };
     }
