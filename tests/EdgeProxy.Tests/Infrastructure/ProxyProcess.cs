@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace EdgeProxy.Tests.Infrastructure;
 
-/// <summary>Runs the built proxy as its own process (<c>dotnet EdgeProxy.dll …</c>), for exit codes and start-up messages.</summary>
+/// <summary>Runs the built proxy as its own process (see <see cref="ProxyExecutable"/>), for exit codes and start-up messages.</summary>
 public static class ProxyProcess
 {
     public sealed record Result(int ExitCode, string StandardOutput, string StandardError)
@@ -12,13 +12,7 @@ public static class ProxyProcess
 
     public static async Task<Result> RunAsync(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null)
     {
-        var start = new ProcessStartInfo("dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetTempPath(),
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
+        var start = ProxyExecutable.StartInfo(Path.GetTempPath());
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);

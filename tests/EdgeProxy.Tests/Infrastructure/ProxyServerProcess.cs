@@ -72,8 +72,7 @@ public sealed class ProxyServerProcess : IAsyncDisposable
         var path = directory.File("appsettings.json");
         await File.WriteAllTextAsync(path, config.ToJsonString());
 
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = directory.Path };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "EdgeProxy.dll"));
+        var start = ProxyExecutable.StartInfo(directory.Path);
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(path);
         start.Environment.Remove("OPENSSL_CONF");

@@ -6,6 +6,7 @@ using EdgeProxy.Tests.Infrastructure;
 namespace EdgeProxy.Tests.Proxy.Hosting;
 
 /// <summary>The built proxy started as its own process: exit codes and messages for bad configurations, and <c>--check</c>.</summary>
+[Trait("Process", "Separate")]
 public sealed class StartupTests : IDisposable
 {
     private readonly TempDirectory _directory = new();

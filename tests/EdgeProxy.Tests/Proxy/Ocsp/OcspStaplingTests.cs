@@ -4,6 +4,7 @@ using EdgeProxy.Tests.Infrastructure;
 namespace EdgeProxy.Tests.Proxy.Ocsp;
 
 /// <summary>OCSP stapling seen from outside (<c>openssl s_client -status</c>) against a real responder on loopback.</summary>
+[Trait("Process", "Separate")]
 public sealed class OcspStaplingTests : IAsyncLifetime
 {
     private readonly TempDirectory _directory = new();

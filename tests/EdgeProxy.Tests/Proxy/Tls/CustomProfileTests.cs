@@ -1,6 +1,7 @@
 namespace EdgeProxy.Tests.Proxy.Tls;
 
 /// <summary>Custom: exactly the listed protocols and suites (here AES-256-GCM only, on TLS 1.2 and 1.3).</summary>
+[Trait("Process", "Separate")]
 public sealed class CustomProfileTests(CustomServer fixture) : IClassFixture<CustomServer>
 {
     private int Port => fixture.Server.HttpsPort;

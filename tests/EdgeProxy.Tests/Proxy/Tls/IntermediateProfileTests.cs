@@ -1,6 +1,7 @@
 namespace EdgeProxy.Tests.Proxy.Tls;
 
 /// <summary>The default profile: TLS 1.2 and 1.3, ECDHE with AEAD only, session resumption kept.</summary>
+[Trait("Process", "Separate")]
 public sealed class IntermediateProfileTests(IntermediateServer fixture) : IClassFixture<IntermediateServer>
 {
     private int Port => fixture.Server.HttpsPort;

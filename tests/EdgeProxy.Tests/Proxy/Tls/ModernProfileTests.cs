@@ -1,6 +1,7 @@
 namespace EdgeProxy.Tests.Proxy.Tls;
 
 /// <summary>Modern: TLS 1.3 only.</summary>
+[Trait("Process", "Separate")]
 public sealed class ModernProfileTests(ModernServer fixture) : IClassFixture<ModernServer>
 {
     private int Port => fixture.Server.HttpsPort;

@@ -5,6 +5,7 @@ using EdgeProxy.Tests.Infrastructure;
 namespace EdgeProxy.Tests.Proxy.Tls;
 
 /// <summary>testssl.sh's verdict on protocols, ciphers, server defaults and headers of the default profile.</summary>
+[Trait("Process", "Separate")]
 public sealed class TestSslTests
 {
     [RequiresCommandFact("testssl")]
