@@ -21,7 +21,7 @@ public sealed record BenchSettings(int Rounds, int Seconds, int WarmUpSeconds, s
             }
         }
 
-        return new BenchSettings(Value("--rounds", 3), Value("--seconds", 10), Value("--warmup", 90), FindRepositoryRoot(), environment);
+        return new BenchSettings(Value("--rounds", 3), Value("--seconds", 10), Value("--warmup", 60), FindRepositoryRoot(), environment);
     }
 
     private static string FindRepositoryRoot()

@@ -5,16 +5,22 @@ using System.Text.RegularExpressions;
 namespace EdgeProxy.Bench;
 
 /// <summary>
-/// Starts a native backend (nginx, one worker) and three TLS proxies in front of it — EdgeProxy, nginx and HAProxy —
-/// with the same ECDSA P-256 certificate and the Mozilla intermediate policy; pins the proxy under test to CPU 0 and
-/// the load generator and backend to CPU 1; warms EdgeProxy up (JIT); runs interleaved rounds of wrk (HTTPS HTTP/1.1)
-/// and h2load (HTTP/2 over TLS); prints medians per system. Only 127.0.0.1; every run is bounded in time.
+/// Starts a native backend (nginx, one worker) and five TLS proxies in front of it — EdgeProxy (regular and native
+/// build), stock YARP, nginx and HAProxy — with the same ECDSA P-256 certificate and the Mozilla intermediate policy;
+/// pins the proxies to CPU 0 and the load generator and backend to CPU 1; warms the .NET proxies up (JIT); runs
+/// interleaved rounds of wrk (HTTPS HTTP/1.1) and h2load (HTTP/2 over TLS); prints medians per system. Only 127.0.0.1;
+/// every run is bounded in time.
 /// </summary>
 public sealed partial class ComparisonBench(BenchSettings settings)
 {
     private const int BackendPort = 18080;
     private const string Body = "EdgeProxy bench backend: a small fixed answer of one hundred & four bytes, like a tiny JSON API reply..\n";
-    private static readonly (string Name, int Port)[] Systems = [("EdgeProxy", 18443), ("nginx", 18444), ("HAProxy", 18445)];
+    private static readonly (string Name, int Port)[] Systems =
+        [("EdgeProxy", 18443), ("EdgeProxy native", 18446), ("stock YARP", 18447), ("nginx", 18444), ("HAProxy", 18445)];
+
+    private static readonly string[] DotNetSystems = ["EdgeProxy", "EdgeProxy native", "stock YARP"];
+
+    private static int Port(string system) => Systems.Single(s => s.Name == system).Port;
     private const string Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
     private readonly string _work = Directory.CreateTempSubdirectory("edgeproxy-bench-").FullName;
@@ -26,12 +32,17 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         {
             await EnsureToolsAsync();
             await CreateCertificateAsync();
-            await PublishEdgeProxyAsync();
+            await PublishAsync();
             StartServers();
             await WaitForPortsAsync();
 
-            Console.WriteLine($"warming EdgeProxy up for {settings.WarmUpSeconds} s (tiered JIT and dynamic PGO)...");
-            await Wrk(Systems[0].Port, settings.WarmUpSeconds);
+            foreach (var (name, port) in Systems.Where(s => DotNetSystems.Contains(s.Name)))
+            {
+                // The native build has no JIT to warm; a short run still fills its connection pools like the others'.
+                var seconds = name.EndsWith("native", StringComparison.Ordinal) ? 10 : settings.WarmUpSeconds;
+                Console.WriteLine($"warming {name} up for {seconds} s (tiered JIT and dynamic PGO)...");
+                await Wrk(port, seconds);
+            }
 
             var results = new List<Measurement>();
             for (var round = 1; round <= settings.Rounds; round++)
@@ -111,8 +122,11 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         text.Append('\n');
         foreach (var load in results.Select(r => r.Load).Distinct())
         {
-            var edge = medians[(load, "EdgeProxy")];
-            text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/nginx {edge / medians[(load, "nginx")]:0.00}x, EdgeProxy/HAProxy {edge / medians[(load, "HAProxy")]:0.00}x\n");
+            foreach (var system in DotNetSystems)
+            {
+                var rps = medians[(load, system)];
+                text.Append(CultureInfo.InvariantCulture, $"{load}: {system}/nginx {rps / medians[(load, "nginx")]:0.00}x, {system}/HAProxy {rps / medians[(load, "HAProxy")]:0.00}x\n");
+            }
         }
 
         return text.ToString();
@@ -128,8 +142,9 @@ public sealed partial class ComparisonBench(BenchSettings settings)
 
     private static async Task EnsureToolsAsync()
     {
-        var needed = new[] { ("nginx", "nginx"), ("haproxy", "haproxy"), ("wrk", "wrk"), ("h2load", "nghttp2-client"), ("openssl", "openssl") }
-            .Where(t => !File.Exists($"/usr/sbin/{t.Item1}") && !File.Exists($"/usr/bin/{t.Item1}"))
+        // clang and zlib's headers build the native (AOT) EdgeProxy.
+        var needed = new[] { ("sbin/nginx", "nginx"), ("sbin/haproxy", "haproxy"), ("bin/wrk", "wrk"), ("bin/h2load", "nghttp2-client"), ("bin/openssl", "openssl"), ("bin/clang", "clang"), ("include/zlib.h", "zlib1g-dev") }
+            .Where(t => !File.Exists($"/usr/{t.Item1}"))
             .Select(t => t.Item2)
             .ToList();
         if (needed.Count > 0)
@@ -157,13 +172,21 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         await File.WriteAllTextAsync($"{_work}/combined.pem", await File.ReadAllTextAsync($"{_work}/cert.pem") + await File.ReadAllTextAsync($"{_work}/key.pem"));
     }
 
-    private async Task PublishEdgeProxyAsync()
+    private async Task PublishAsync()
     {
-        Console.WriteLine("publishing EdgeProxy (Release)...");
-        var (code, output) = await ManagedProcess.RunAsync("dotnet", $"publish {settings.RepositoryRoot}/src/Proxy -c Release -o {_work}/publish", TimeSpan.FromMinutes(10));
-        if (code != 0)
+        foreach (var (what, arguments) in new[]
         {
-            throw new InvalidOperationException(output);
+            ("EdgeProxy", $"src/Proxy -c Release -o {_work}/publish"),
+            ("EdgeProxy native", $"src/Proxy -c Release -r linux-x64 -p:PublishAot=true -o {_work}/native"),
+            ("stock YARP", $"loadtests/StockYarp -c Release -o {_work}/stock"),
+        })
+        {
+            Console.WriteLine($"publishing {what} (Release)...");
+            var (code, output) = await ManagedProcess.RunAsync("dotnet", $"publish {settings.RepositoryRoot}/{arguments}", TimeSpan.FromMinutes(10));
+            if (code != 0)
+            {
+                throw new InvalidOperationException(output);
+            }
         }
     }
 
@@ -180,7 +203,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             events { worker_connections 4096; }
             http { access_log off; keepalive_requests 1000000;
               upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
-              server { listen 127.0.0.1:{{Systems[1].Port}} ssl http2;
+              server { listen 127.0.0.1:{{Port("nginx")}} ssl http2;
                 ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
                 ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers {{Ciphers}}; ssl_session_cache shared:SSL:10m;
                 add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
@@ -199,7 +222,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
               timeout server 30s
               option forwardfor
             frontend edge
-              bind 127.0.0.1:{{Systems[2].Port}} ssl crt {{_work}}/combined.pem alpn h2,http/1.1
+              bind 127.0.0.1:{{Port("HAProxy")}} ssl crt {{_work}}/combined.pem alpn h2,http/1.1
               http-response set-header Strict-Transport-Security "max-age=31536000; includeSubDomains"
               default_backend app
             backend app
@@ -207,12 +230,14 @@ public sealed partial class ComparisonBench(BenchSettings settings)
               server b1 127.0.0.1:{{BackendPort}}
 
             """);
-        File.WriteAllText($"{_work}/edgeproxy.json", $$"""
+        foreach (var (name, port, adminPort) in new[] { ("edgeproxy", Port("EdgeProxy"), 19901), ("native", Port("EdgeProxy native"), 19902) })
+        {
+            File.WriteAllText($"{_work}/{name}.json", $$"""
             {
               "Logging": { "LogLevel": { "Default": "Warning" } },
-              "Kestrel": { "Endpoints": { "Https": { "Url": "https://127.0.0.1:{{Systems[0].Port}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } } } },
+              "Kestrel": { "Endpoints": { "Https": { "Url": "https://127.0.0.1:{{port}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } } } },
               "EdgeProxy": {
-                "Admin": { "Url": "http://127.0.0.1:19901" },
+                "Admin": { "Url": "http://127.0.0.1:{{adminPort}}" },
                 "ClientIp": { "TrustCloudflare": false, "TrustedNetworks": [ "127.0.0.1/32" ] }
               },
               "ReverseProxy": {
@@ -221,11 +246,20 @@ public sealed partial class ComparisonBench(BenchSettings settings)
               }
             }
             """);
+        }
 
         _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", logPath: $"{_work}/backend.out");
         _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", logPath: $"{_work}/nginx.out");
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", logPath: $"{_work}/haproxy.out");
         _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", settings.EdgeProxyEnvironment, $"{_work}/edgeproxy.out");
+        _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", settings.EdgeProxyEnvironment, $"{_work}/native.out");
+        // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
+        _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
+            $"{_work}/stock/StockYarp.dll --Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port("stock YARP")} " +
+            $"--Kestrel:Endpoints:Https:Certificate:Path={_work}/cert.pem --Kestrel:Endpoints:Https:Certificate:KeyPath={_work}/key.pem " +
+            $"--ReverseProxy:Routes:all:ClusterId=backend --ReverseProxy:Routes:all:Match:Path={{**catch-all}} " +
+            $"--ReverseProxy:Clusters:backend:Destinations:b1:Address=http://127.0.0.1:{BackendPort}/",
+            logPath: $"{_work}/stock.out");
     }
 
     private static async Task WaitForPortsAsync()
