@@ -23,9 +23,16 @@ internal sealed partial class CertificateRenewalWatcher(
     {
         Check(reportChanges: false);
         using var timer = new PeriodicTimer(options.Value.CertificateCheckInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            Check(reportChanges: true);
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Check(reportChanges: true);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping, also when the host failed to start (a port in use): the host would log this as a failure.
         }
     }
 

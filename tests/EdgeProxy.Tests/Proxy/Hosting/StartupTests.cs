@@ -62,6 +62,24 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
+    public async Task A_port_in_use_exits_non_zero_with_one_clear_error()
+    {
+        using var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        var port = ((IPEndPoint)holder.LocalEndpoint).Port;
+        var config = ValidConfig();
+        config["Kestrel"]!["Endpoints"]!["Https"]!["Url"] = $"https://127.0.0.1:{port}";
+        var path = WriteConfig(config);
+
+        var result = await ProxyProcess.RunAsync(["--config", path]);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"error: Failed to bind to address https://127.0.0.1:{port}: address already in use.", result.StandardError);
+        // Stopping the background services is not a second failure.
+        Assert.DoesNotContain("BackgroundService failed", result.Output);
+    }
+
+    [Fact]
     public async Task Check_accepts_a_valid_file_without_listening()
     {
         // Hold the admin port ourselves: if --check tried to listen, it would fail to bind and exit non-zero.
