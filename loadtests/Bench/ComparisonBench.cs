@@ -88,14 +88,25 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private async Task<(double, double?, double?, double?)> Wrk(int port, int seconds)
     {
         var (_, output) = await ManagedProcess.RunAsync("taskset", $"-c 1 wrk -t1 -c64 -d{seconds}s --latency https://127.0.0.1:{port}/", TimeSpan.FromSeconds(seconds + 30));
+        EnsureOnlySuccess(port, WrkFailures().Match(output), output);
         return (Number(RequestsPerSecond().Match(output)), Milliseconds(Percentile50().Match(output)), Milliseconds(Percentile99().Match(output)), null);
     }
 
     private async Task<(double, double?, double?, double?)> H2Load(int port, int seconds)
     {
         var (_, output) = await ManagedProcess.RunAsync("taskset", $"-c 1 h2load -c16 -m8 -D {seconds} https://127.0.0.1:{port}/", TimeSpan.FromSeconds(seconds + 30));
+        EnsureOnlySuccess(port, H2LoadFailures().Match(output), output);
         var mean = H2LoadRequestTime().Match(output);
         return (Number(H2LoadRps().Match(output)), null, null, mean.Success ? ToMilliseconds(mean.Groups[1].Value, mean.Groups[2].Value) : null);
+    }
+
+    /// <summary>A proxy answering errors fast must not look fast: any error answer fails the bench.</summary>
+    private static void EnsureOnlySuccess(int port, Match failures, string output)
+    {
+        if (failures.Success && failures.Groups.Cast<Group>().Skip(1).Any(g => g.Success && g.Value != "0"))
+        {
+            throw new InvalidOperationException($"the proxy on port {port} answered with errors:\n{output}");
+        }
     }
 
     private static double Number(Match match) => match.Success ? double.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture) : 0;
@@ -248,18 +259,18 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             """);
         }
 
-        _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", logPath: $"{_work}/backend.out");
-        _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", logPath: $"{_work}/nginx.out");
-        _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", logPath: $"{_work}/haproxy.out");
-        _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", settings.EdgeProxyEnvironment, $"{_work}/edgeproxy.out");
-        _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", settings.EdgeProxyEnvironment, $"{_work}/native.out");
+        _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", _work, logPath: $"{_work}/backend.out");
+        _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/nginx.out");
+        _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/haproxy.out");
+        _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/edgeproxy.out");
+        _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/native.out");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
         _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
             $"{_work}/stock/StockYarp.dll --Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port("stock YARP")} " +
             $"--Kestrel:Endpoints:Https:Certificate:Path={_work}/cert.pem --Kestrel:Endpoints:Https:Certificate:KeyPath={_work}/key.pem " +
             $"--ReverseProxy:Routes:all:ClusterId=backend --ReverseProxy:Routes:all:Match:Path={{**catch-all}} " +
             $"--ReverseProxy:Clusters:backend:Destinations:b1:Address=http://127.0.0.1:{BackendPort}/",
-            logPath: $"{_work}/stock.out");
+            _work, logPath: $"{_work}/stock.out");
     }
 
     private static async Task WaitForPortsAsync()
@@ -291,6 +302,12 @@ public sealed partial class ComparisonBench(BenchSettings settings)
 
     [GeneratedRegex(@"^\s+99%\s+([\d.]+)(us|ms|s)", RegexOptions.Multiline)]
     private static partial Regex Percentile99();
+
+    [GeneratedRegex(@"Non-2xx or 3xx responses: (\d+)")]
+    private static partial Regex WrkFailures();
+
+    [GeneratedRegex(@"status codes: \d+ 2xx, \d+ 3xx, (\d+) 4xx, (\d+) 5xx")]
+    private static partial Regex H2LoadFailures();
 
     [GeneratedRegex(@"finished in [\d.]+\w+, ([\d.]+) req/s")]
     private static partial Regex H2LoadRps();

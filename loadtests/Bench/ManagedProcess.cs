@@ -14,12 +14,14 @@ public sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
-    public static ManagedProcess Start(int cpu, string file, string arguments, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
+    /// <param name="workingDirectory">The bench gives its temporary folder, so no appsettings.json of the repository is picked up.</param>
+    public static ManagedProcess Start(int cpu, string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
     {
         var start = new ProcessStartInfo("taskset", $"-c {cpu} {file} {arguments}")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            WorkingDirectory = workingDirectory,
         };
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
