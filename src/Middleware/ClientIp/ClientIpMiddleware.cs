@@ -1,4 +1,4 @@
-using System.Net;
+using System.Collections.Frozen;
 using System.Net.Sockets;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Primitives;
@@ -7,25 +7,20 @@ namespace EdgeProxy.Middleware.ClientIp;
 
 /// <summary>
 /// Restores the real client IP, per request (Cloudflare carries many visitors over one connection): a peer inside the
-/// trusted networks that sends exactly one well-formed client-IP header value is believed; anything else falls back to
-/// the peer. Every forwarding header the client sent is dropped, and the backend gets the restored client IP in
-/// <c>X-Real-IP</c> (the proxy's forwarder adds <c>X-Forwarded-For/Proto/Host</c> from the same values).
+/// trusted networks that sends exactly one well-formed client-IP header value is believed, unless its connection failed
+/// to prove itself (<see cref="IPeerVerificationFeature"/>) or it relays a Worker of a zone not in
+/// <see cref="ClientIpOptions.WorkerZones"/>; anything else falls back to the peer. Headers a client must not control are
+/// dropped (<see cref="SpoofableHeaders"/>), and the backend gets the restored client IP in <c>X-Real-IP</c> (the proxy's
+/// forwarder adds <c>X-Forwarded-For/Proto/Host</c> from the same values). The verdict is left in <see cref="IClientIpFeature"/>.
 /// </summary>
 public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegistry registry, ClientIpCounters counters, IOptions<ClientIpOptions> options)
 {
-    public const string LockedMessage = "origin locked to Cloudflare";
     public const string RealIpHeader = "X-Real-IP";
 
     private static readonly IPNetwork PseudoIpv4 = IPNetwork.Parse("240.0.0.0/4");
 
-    // Never passed on as the client sent them: a client (or Cloudflare, which appends to a client's XFF) controls them.
-    private static readonly string[] SpoofableHeaders =
-    [
-        "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port",
-        "X-Original-For", "X-Real-IP", "Forwarded", "True-Client-IP", "X-Client-IP", "X-Cluster-Client-IP",
-    ];
-
     private readonly ClientIpOptions _options = options.Value;
+    private readonly FrozenSet<string> _workerZones = options.Value.WorkerZones.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -42,52 +37,53 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
         }
 
         var headers = context.Request.Headers;
-        var trusted = registry.Current.Contains(peer);
-        var client = peer;
+        var inTrustedNetwork = registry.Current.Contains(peer);
+        var trusted = inTrustedNetwork && context.Features.Get<IPeerVerificationFeature>() is null or { Verification: PeerVerification.Verified };
         var stated = headers[_options.Header];
-        if (trusted)
+        var client = peer;
+        ClientIpSource source;
+        if (!trusted)
         {
-            if (stated.Count > 0)
-            {
-                if (TryParseSingle(stated, out var fromHeader))
-                {
-                    client = PseudoIpv4.Contains(fromHeader) && TryParseSingle(headers[_options.Ipv6Header], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
-                        ? v6
-                        : fromHeader;
-                }
-                else
-                {
-                    counters.CountMalformedHeader();
-                }
-            }
-        }
-        else
-        {
+            source = inTrustedNetwork ? ClientIpSource.UnverifiedPeer : ClientIpSource.UntrustedPeer;
             if (stated.Count > 0)
             {
                 counters.CountUntrustedHeader();
             }
-
-            if (_options.RequireTrustedPeer)
-            {
-                counters.CountLockedOut();
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                context.Response.ContentType = "text/plain; charset=utf-8";
-                return context.Response.WriteAsync(LockedMessage + "\n", context.RequestAborted);
-            }
         }
-
-        foreach (var name in SpoofableHeaders)
+        else if (stated.Count == 0)
         {
-            headers.Remove(name);
+            source = ClientIpSource.Peer;
+        }
+        else if (IsUnlistedWorker(headers[_options.WorkerHeader]))
+        {
+            source = ClientIpSource.WorkerRefused;
+            counters.CountWorkerRefused();
+        }
+        else if (TryParseSingle(stated, out var fromHeader))
+        {
+            source = ClientIpSource.Header;
+            client = PseudoIpv4.Contains(fromHeader) && TryParseSingle(headers[_options.Ipv6Header], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
+                ? v6
+                : fromHeader;
+        }
+        else
+        {
+            source = ClientIpSource.MalformedHeader;
+            counters.CountMalformedHeader();
         }
 
+        SpoofableHeaders.Remove(headers, trusted);
         headers.Remove(_options.Header);
         headers.Remove(_options.Ipv6Header);
         headers[RealIpHeader] = client.ToString();
+        context.Features.Set<IClientIpFeature>(new ClientIpFeature(peer, source));
         connection.RemoteIpAddress = client;
         return next(context);
     }
+
+    /// <summary>A request made by a Worker whose zone is not listed (a repeated or empty header counts as unlisted).</summary>
+    private bool IsUnlistedWorker(StringValues worker) =>
+        worker.Count > 0 && (worker.Count > 1 || worker[0] is not { } zone || !_workerZones.Contains(zone));
 
     /// <summary>Exactly one value that is a plain IP address: no list, no port, no brackets, no zone, nothing empty.</summary>
     internal static bool TryParseSingle(StringValues values, out IPAddress address)

@@ -13,6 +13,19 @@ internal sealed class ClientIpOptionsValidator : IValidateOptions<ClientIpOption
             errors.Add($"{ClientIpOptions.SectionName}:Header must name a header");
         }
 
+        if (string.IsNullOrWhiteSpace(options.WorkerHeader))
+        {
+            errors.Add($"{ClientIpOptions.SectionName}:WorkerHeader must name a header");
+        }
+
+        for (var i = 0; i < options.WorkerZones.Count; i++)
+        {
+            if (string.IsNullOrWhiteSpace(options.WorkerZones[i]) || options.WorkerZones[i].Trim() != options.WorkerZones[i] || options.WorkerZones[i].Contains('/'))
+            {
+                errors.Add($"{ClientIpOptions.SectionName}:WorkerZones:{i}: '{options.WorkerZones[i]}' is not a zone name (write it as example.com)");
+            }
+        }
+
         for (var i = 0; i < options.TrustedNetworks.Count; i++)
         {
             if (!CidrParser.TryParse(options.TrustedNetworks[i], null, out _, out var error))

@@ -1,5 +1,6 @@
 using EdgeProxy.Admin;
 using EdgeProxy.Cloudflare;
+using EdgeProxy.Hosting;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
@@ -10,13 +11,14 @@ public static class ClientIpSetupExtensions
 {
     /// <summary>
     /// Client-IP restoration (<c>EdgeProxy:ClientIp</c>) with its trusted set: Cloudflare's self-refreshing ranges and
-    /// the configured networks; counters in <c>/metrics</c>; <c>/trust?ip=</c> on the admin listener.
+    /// the configured networks; <c>RequireTrustedPeer</c> on every public listener; counters in <c>/metrics</c>; <c>/trust?ip=</c> on the admin listener.
     /// </summary>
     public static IServiceCollection AddClientIpRestoration(this IServiceCollection services)
     {
         services.AddOptions<ClientIpOptions>().BindConfiguration(ClientIpOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClientIpOptions>, ClientIpOptionsValidator>();
         services.AddClientIp();
+        services.AddPublicEndpointSetup<TrustedPeerEndpointSetup>();
         services.AddCloudflareRanges();
         services.AddSingleton<IMetricsPublisher, ClientIpMetrics>();
         services.AddAdminRoute("/trust", sp => ActivatorUtilities.CreateInstance<TrustEndpoint>(sp).HandleAsync);

@@ -8,6 +8,7 @@ using EdgeProxy.Middleware.ClientIp;
 using EdgeProxy.Middleware.Hsts;
 using EdgeProxy.Middleware.HttpsRedirect;
 using EdgeProxy.Ocsp;
+using EdgeProxy.OriginPulls;
 using EdgeProxy.Tls;
 using Yarp.ReverseProxy.Transforms;
 
@@ -85,6 +86,7 @@ public static class EdgeProxyApplication
         builder.Services.AddAdminListener();
         builder.Services.AddProxyMetrics();
         builder.Services.AddClientIpRestoration();
+        builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddHttpsPolicy();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()

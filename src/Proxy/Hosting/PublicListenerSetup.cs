@@ -3,12 +3,31 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Hosting;
 
-/// <summary>Kestrel settings every public listener shares.</summary>
-internal sealed class PublicListenerSetup : IConfigureOptions<KestrelServerOptions>
+/// <summary>Kestrel settings every public listener shares, and each feature's <see cref="IPublicEndpointSetup"/>.</summary>
+internal sealed class PublicListenerSetup(IConfiguration configuration, IEnumerable<IPublicEndpointSetup> setups) : IConfigureOptions<KestrelServerOptions>
 {
     public void Configure(KestrelServerOptions options)
     {
         // An edge does not advertise its software.
         options.AddServerHeader = false;
+
+        // Kestrel keeps one callback per endpoint name and calls it on every (re)bind, ahead of HTTPS.
+        var loader = options.ConfigurationLoader;
+        var list = setups.ToArray();
+        if (loader is null || list.Length == 0)
+        {
+            return;
+        }
+
+        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        {
+            loader.Endpoint(endpoint.Key, configured =>
+            {
+                foreach (var setup in list)
+                {
+                    setup.Configure(configured);
+                }
+            });
+        }
     }
 }

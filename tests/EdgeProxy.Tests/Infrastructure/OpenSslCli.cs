@@ -41,7 +41,8 @@ public static partial class OpenSslCli
     /// OpenSSL policy (Debian's forbids TLS 1.0/1.1 on the client too) so it can really offer what the test asks for.
     /// Standard input stays open for <paramref name="holdOpen"/>, so TLS 1.3 session tickets arrive before it quits.
     /// </summary>
-    public static async Task<Result> ClientAsync(int port, string arguments, TimeSpan? holdOpen = null)
+    /// <param name="input">Written to the client's standard input once started (e.g. an HTTP request, with <c>-ign_eof</c>).</param>
+    public static async Task<Result> ClientAsync(int port, string arguments, TimeSpan? holdOpen = null, string? input = null)
     {
         var start = new ProcessStartInfo("openssl", $"s_client -connect 127.0.0.1:{port} {arguments}")
         {
@@ -53,6 +54,12 @@ public static partial class OpenSslCli
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
+        if (input is not null)
+        {
+            await process.StandardInput.WriteAsync(input);
+            await process.StandardInput.FlushAsync();
+        }
+
         if (holdOpen is { } delay)
         {
             await Task.Delay(delay);

@@ -34,7 +34,7 @@ public sealed class TestBackend : IAsyncDisposable
         var backend = new TestBackend(name);
         (backend._app, var baseUri) = await LoopbackApp.StartAsync(async context =>
         {
-            backend.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value));
+            backend.LastHeaders = new HeaderDictionary(context.Request.Headers.ToDictionary(h => h.Key, h => h.Value, StringComparer.OrdinalIgnoreCase));
             context.Response.Headers.Server = "backend-server/1.0";
             foreach (var (header, value) in backend.ExtraResponseHeaders)
             {

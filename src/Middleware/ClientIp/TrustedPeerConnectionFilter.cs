@@ -1,0 +1,23 @@
+using Microsoft.AspNetCore.Connections;
+
+namespace EdgeProxy.Middleware.ClientIp;
+
+/// <summary>
+/// Kestrel connection middleware for <see cref="ClientIpOptions.RequireTrustedPeer"/>: a connection from a peer outside
+/// the trusted networks is closed as soon as it is accepted, before TLS and before a byte is read, so scanners never see
+/// the certificate (whose names would give the origin away) nor cost a handshake. Goes ahead of HTTPS on a listener.
+/// </summary>
+public sealed class TrustedPeerConnectionFilter(TrustedNetworkRegistry registry, ClientIpCounters counters)
+{
+    public Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
+    {
+        if (connection.RemoteEndPoint is IPEndPoint { Address: var peer } && registry.Current.Contains(peer))
+        {
+            return next(connection);
+        }
+
+        // Returning without calling next ends the connection: Kestrel closes the socket.
+        counters.CountLockedOut();
+        return Task.CompletedTask;
+    }
+}

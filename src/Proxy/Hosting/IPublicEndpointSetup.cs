@@ -1,0 +1,13 @@
+using Microsoft.AspNetCore.Server.Kestrel;
+
+namespace EdgeProxy.Hosting;
+
+/// <summary>
+/// A feature's part in setting up each public listener (every <c>Kestrel:Endpoints</c> entry; never the admin or the
+/// internal listeners). Connection middleware added here runs before TLS; <c>HttpsOptions</c> applies to the handshake.
+/// Register with <see cref="EdgeProxyListenersExtensions.AddPublicEndpointSetup{T}"/>; they run in registration order.
+/// </summary>
+public interface IPublicEndpointSetup
+{
+    void Configure(EndpointConfiguration endpoint);
+}

@@ -1,0 +1,51 @@
+using EdgeProxy.Hosting;
+using EdgeProxy.Middleware.ClientIp;
+using Microsoft.AspNetCore.Server.Kestrel;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.OriginPulls;
+
+/// <summary>
+/// Every public connection carries an <see cref="IPeerVerificationFeature"/> (so a plain-HTTP one stays unverified), and
+/// every public HTTPS handshake asks for a client certificate and judges it. <c>Require</c> fails the handshake without a
+/// valid one; <c>Verify</c> completes it and leaves the verdict for the client-IP middleware.
+/// </summary>
+internal sealed class OriginPullEndpointSetup(IOptions<OriginPullOptions> options, IServiceProvider services, OriginPullCounters counters) : IPublicEndpointSetup
+{
+    public void Configure(EndpointConfiguration endpoint)
+    {
+        var mode = options.Value.Mode;
+        if (mode == OriginPullMode.Off)
+        {
+            return;
+        }
+
+        endpoint.ListenOptions.Use(next => connection =>
+        {
+            connection.Features.Set<IPeerVerificationFeature>(new OriginPullVerification());
+            return next(connection);
+        });
+
+        if (!endpoint.IsHttps)
+        {
+            return;
+        }
+
+        var trust = services.GetRequiredService<OriginPullTrust>();
+        var previous = endpoint.HttpsOptions.OnAuthenticate;
+        // Called per connection after Kestrel has applied its own settings (SNI entries included).
+        endpoint.HttpsOptions.OnAuthenticate = (connection, ssl) =>
+        {
+            previous?.Invoke(connection, ssl);
+            var verification = connection.Features.Get<IPeerVerificationFeature>() as OriginPullVerification ?? new OriginPullVerification();
+            ssl.ClientCertificateRequired = true;
+            // Also called without a certificate, unlike Kestrel's ClientCertificateValidation: "missing" is counted too.
+            ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+            {
+                verification.Verification = trust.Check(certificate);
+                counters.Count(verification.Verification);
+                return mode == OriginPullMode.Verify || verification.Verification == PeerVerification.Verified;
+            };
+        };
+    }
+}

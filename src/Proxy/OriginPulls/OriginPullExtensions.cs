@@ -1,0 +1,41 @@
+using EdgeProxy.Admin;
+using EdgeProxy.Hosting;
+using EdgeProxy.Metrics;
+using Microsoft.Extensions.Options;
+using Prometheus;
+
+namespace EdgeProxy.OriginPulls;
+
+public static class OriginPullExtensions
+{
+    /// <summary>
+    /// Authenticated Origin Pulls (<c>EdgeProxy:Cloudflare:AuthenticatedOriginPulls</c>) on every public HTTPS listener,
+    /// with its verdicts in <c>/status</c> and <c>/metrics</c>.
+    /// </summary>
+    public static IServiceCollection AddAuthenticatedOriginPulls(this IServiceCollection services)
+    {
+        services.AddOptions<OriginPullOptions>().BindConfiguration(OriginPullOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OriginPullOptions>, OriginPullOptionsValidator>();
+        services.AddSingleton(sp => OriginPullTrust.Load(
+            sp.GetRequiredService<IOptions<OriginPullOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
+            sp.GetRequiredService<TimeProvider>(), out var errors) ?? throw new OptionsValidationException(OriginPullOptions.SectionName, typeof(OriginPullOptions), errors));
+        services.AddSingleton<OriginPullCounters>();
+        services.AddPublicEndpointSetup<OriginPullEndpointSetup>();
+        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OriginPullStatusSection>(sp));
+        services.AddSingleton<IMetricsPublisher, OriginPullMetrics>();
+        return services;
+    }
+
+    private sealed class OriginPullMetrics(ProxyMetrics metrics, OriginPullCounters counters) : IMetricsPublisher
+    {
+        private readonly Counter _handshakes = metrics.Factory.CreateCounter("edgeproxy_origin_pull_handshakes_total",
+            "TLS handshakes on public listeners by the verdict on their Authenticated Origin Pulls client certificate.", ["result"]);
+
+        public void Publish()
+        {
+            _handshakes.WithLabels("verified").IncTo(counters.Verified);
+            _handshakes.WithLabels("missing").IncTo(counters.Missing);
+            _handshakes.WithLabels("refused").IncTo(counters.Refused);
+        }
+    }
+}

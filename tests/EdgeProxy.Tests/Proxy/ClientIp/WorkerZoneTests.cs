@@ -1,0 +1,61 @@
+using System.Text.Json.Nodes;
+using EdgeProxy.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+using static EdgeProxy.Tests.Proxy.ClientIp.ClientIpScenario;
+
+namespace EdgeProxy.Tests.Proxy.ClientIp;
+
+/// <summary>
+/// <c>CF-Worker</c>: any Cloudflare customer's Worker connects from Cloudflare's ranges and sets the client IP it likes,
+/// so only Workers of the zones in <c>EdgeProxy:ClientIp:WorkerZones</c> are believed.
+/// </summary>
+public sealed class WorkerZoneTests
+{
+    [Fact]
+    public async Task A_worker_of_a_listed_zone_states_the_client_ip_in_any_case()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend, c => c["WorkerZones"] = new JsonArray("example.com")));
+        using var client = proxy.HttpFrom(Trusted);
+
+        Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", "example.com")))["X-Real-IP"]);
+        var seen = await SendAsync(client, backend, ("CF-Connecting-IP", "198.51.100.9"), ("CF-Worker", "EXAMPLE.com"));
+        Assert.Equal("198.51.100.9", seen["X-Forwarded-For"]);
+        Assert.Equal("EXAMPLE.com", seen["CF-Worker"]); // Cloudflare's headers from a trusted peer pass
+        Assert.Equal(0, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+    }
+
+    [Theory]
+    [InlineData("evil.example")]
+    [InlineData("example.com.evil.example")]
+    [InlineData("")]
+    public async Task A_worker_of_another_zone_does_not_state_the_client_ip(string zone)
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var logs = new CollectingLoggerProvider();
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend, c => c["WorkerZones"] = new JsonArray("example.com")),
+            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), "--Logging:LogLevel:EdgeProxy.AccessLog=Information");
+        using var client = proxy.HttpFrom(Trusted);
+
+        var seen = await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", zone));
+
+        Assert.Equal("127.0.0.2", seen["X-Real-IP"]);
+        Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
+        Assert.Null(seen["CF-Connecting-IP"]);
+        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("client_ip_from=worker-refused", StringComparison.Ordinal))), TimeSpan.FromSeconds(5)),
+            string.Join("\n", logs.Lines));
+    }
+
+    [Fact]
+    public async Task With_no_zone_listed_no_worker_states_the_client_ip_and_ordinary_requests_still_do()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
+        using var client = proxy.HttpFrom(Trusted);
+
+        Assert.Equal("127.0.0.2", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", "example.com")))["X-Real-IP"]);
+        Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+    }
+}
