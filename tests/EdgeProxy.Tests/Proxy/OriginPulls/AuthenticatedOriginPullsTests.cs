@@ -1,0 +1,205 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using EdgeProxy.Tests.Infrastructure;
+using static EdgeProxy.Tests.Proxy.ClientIp.ClientIpScenario;
+
+namespace EdgeProxy.Tests.Proxy.OriginPulls;
+
+/// <summary>
+/// Authenticated Origin Pulls from outside: client certificates made with openssl (one CA playing Cloudflare's, one
+/// other CA), presented with <c>openssl s_client</c> and HttpClient, in each <c>Mode</c>. The peers 127.0.0.1 (openssl)
+/// and 127.0.0.2 are inside the trusted networks here, so only the certificate decides.
+/// </summary>
+public sealed class AuthenticatedOriginPullsTests : IAsyncLifetime
+{
+    private const string Request = "GET /ip HTTP/1.1\r\nHost: localhost\r\nCF-Connecting-IP: 203.0.113.7\r\nConnection: close\r\n\r\n";
+
+    private readonly TempDirectory _directory = new();
+    private ClientCertificatePki _cloudflare = null!;
+    private ClientCertificatePki _other = null!;
+    private ClientCertificatePki.ClientCertificate _pulled = null!;
+    private ClientCertificatePki.ClientCertificate _otherZone = null!;
+    private ClientCertificatePki.ClientCertificate _foreign = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cloudflare = await ClientCertificatePki.CreateAsync(_directory.Path, "cloudflare");
+        _other = await ClientCertificatePki.CreateAsync(_directory.Path, "other");
+        _pulled = await _cloudflare.IssueAsync("zone");
+        _otherZone = await _cloudflare.IssueAsync("other-zone");
+        _foreign = await _other.IssueAsync("foreign");
+    }
+
+    public Task DisposeAsync()
+    {
+        _directory.Dispose();
+        return Task.CompletedTask;
+    }
+
+    private JsonObject ConfigFor(TestBackend backend, string mode, params string[] allowed)
+    {
+        var config = Config(backend, c => c["TrustedNetworks"] = new JsonArray("127.0.0.1/32", "127.0.0.2/32"));
+        config["EdgeProxy"]!["Cloudflare"] = new JsonObject
+        {
+            ["AuthenticatedOriginPulls"] = new JsonObject
+            {
+                ["Mode"] = mode,
+                ["CaPath"] = _cloudflare.CaPath,
+                ["AllowedCertificates"] = new JsonArray([.. allowed.Select(a => (JsonNode?)a)]),
+            },
+        };
+        return config;
+    }
+
+    private static Task<OpenSslCli.Result> PullAsync(ProxyUnderTest proxy, ClientCertificatePki.ClientCertificate? certificate) =>
+        OpenSslCli.ClientAsync(proxy.HttpsUri!.Port,
+            "-servername localhost -ign_eof" + (certificate is null ? "" : $" -cert {certificate.CertificatePath} -key {certificate.KeyPath}"),
+            input: Request);
+
+    private static HttpClient ClientWith(ProxyUnderTest proxy, ClientCertificatePki.ClientCertificate? certificate) =>
+        LoopbackClient.Create(Trusted, proxy.HttpsUri!, configure: LoopbackClient.Tls(certificate?.Certificate));
+
+    private static async Task<JsonObject> StatusAsync(ProxyUnderTest proxy) => (await proxy.GetStatusAsync())["authenticatedOriginPulls"]!.AsObject();
+
+    [RequiresCommandFact("openssl")]
+    public async Task Require_serves_only_handshakes_with_a_certificate_from_the_ca()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Require"));
+
+        var valid = await PullAsync(proxy, _pulled);
+        Assert.Contains("HTTP/1.1 200", valid.Output);
+        Assert.Equal("203.0.113.7", backend.LastHeaders!["X-Real-IP"].ToString());
+
+        foreach (var refused in new[] { await PullAsync(proxy, null), await PullAsync(proxy, _foreign) })
+        {
+            Assert.DoesNotContain("HTTP/1.1", refused.Output);
+        }
+
+        var status = await StatusAsync(proxy);
+        Assert.Equal("Require", status["mode"]!.GetValue<string>());
+        Assert.Equal(1, status["verified"]!.GetValue<long>());
+        Assert.Equal(1, status["missing"]!.GetValue<long>());
+        Assert.Equal(1, status["refused"]!.GetValue<long>());
+        var metrics = await (await proxy.Admin.GetAsync("/metrics")).Content.ReadAsStringAsync();
+        Assert.Contains("edgeproxy_origin_pull_handshakes_total{result=\"refused\"} 1", metrics);
+    }
+
+    [Fact]
+    public async Task Require_serves_http2_from_a_verified_peer()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Require"));
+        using var client = ClientWith(proxy, _pulled);
+
+        Assert.Equal("203.0.113.7", (await SendAsync(client, backend, HttpVersion.Version20, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        Assert.Equal("198.51.100.9", (await SendAsync(client, backend, HttpVersion.Version20, ("CF-Connecting-IP", "198.51.100.9")))["X-Real-IP"]);
+    }
+
+    [RequiresCommandFact("openssl")]
+    public async Task A_resumed_session_is_judged_on_the_certificate_of_its_first_handshake()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Require"));
+
+        // Cloudflare resumes TLS sessions to the origin; -reconnect makes one full handshake, then five resumptions.
+        var result = await OpenSslCli.ClientAsync(proxy.HttpsUri!.Port, $"-servername localhost -tls1_2 -reconnect -cert {_pulled.CertificatePath} -key {_pulled.KeyPath}");
+
+        Assert.True(result.CountReused("TLSv1.2") > 0, result.Output);
+        var status = await StatusAsync(proxy);
+        Assert.Equal((6, 0, 0), (status["verified"]!.GetValue<long>(), status["missing"]!.GetValue<long>(), status["refused"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task Verify_serves_every_handshake_but_believes_the_header_only_with_a_valid_certificate()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Verify"));
+
+        using (var valid = ClientWith(proxy, _pulled))
+        {
+            Assert.Equal("203.0.113.7", (await SendAsync(valid, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        }
+
+        foreach (var certificate in new[] { null, _foreign })
+        {
+            using var client = ClientWith(proxy, certificate);
+            var seen = await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-IPCountry", "NZ"));
+            Assert.Equal("127.0.0.2", seen["X-Real-IP"]);
+            Assert.Null(seen["CF-IPCountry"]); // an unproven peer is an untrusted one
+        }
+
+        var status = await StatusAsync(proxy);
+        Assert.Equal((1, 1, 1), (status["verified"]!.GetValue<long>(), status["missing"]!.GetValue<long>(), status["refused"]!.GetValue<long>()));
+        Assert.Equal(2, await MetricAsync(proxy, "edgeproxy_client_ip_untrusted_header_total"));
+    }
+
+    [Fact]
+    public async Task Pinned_fingerprints_let_only_the_zones_own_certificate_through()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Verify", await _pulled.FingerprintAsync()));
+
+        using (var pinned = ClientWith(proxy, _pulled))
+        {
+            Assert.Equal("203.0.113.7", (await SendAsync(pinned, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        }
+
+        using var sameCa = ClientWith(proxy, _otherZone); // signed by the same shared CA: another Cloudflare customer
+        Assert.Equal("127.0.0.2", (await SendAsync(sameCa, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        Assert.Equal(1, (await StatusAsync(proxy))["refused"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_valid_certificate_does_not_make_an_untrusted_address_trusted()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = ConfigFor(backend, "Verify");
+        config["EdgeProxy"]!["ClientIp"]!["TrustedNetworks"] = new JsonArray("127.0.0.3/32");
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        using var client = ClientWith(proxy, _pulled);
+
+        Assert.Equal("127.0.0.2", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        Assert.Equal(1, (await StatusAsync(proxy))["verified"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task A_plain_http_listener_has_no_certificate_so_its_header_is_not_believed()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Verify"));
+        using var client = proxy.HttpFrom(Trusted);
+
+        Assert.Equal("127.0.0.2", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+    }
+
+    [Fact]
+    public async Task Off_asks_for_no_certificate_and_the_address_alone_decides()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Off"));
+        using var client = ClientWith(proxy, null);
+
+        Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+        var status = await StatusAsync(proxy);
+        Assert.Equal((0, 0, 0), (status["verified"]!.GetValue<long>(), status["missing"]!.GetValue<long>(), status["refused"]!.GetValue<long>()));
+    }
+
+    [Fact]
+    public async Task The_shipped_ca_is_cloudflares_origin_pull_ca()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = ConfigFor(backend, "Verify");
+        config["EdgeProxy"]!["Cloudflare"]!["AuthenticatedOriginPulls"]!.AsObject().Remove("CaPath");
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+
+        var status = await StatusAsync(proxy);
+        Assert.Equal("shipped", status["ca"]!.GetValue<string>());
+        var authority = status["authorities"]!.AsArray().Single()!;
+        Assert.Contains("CN=origin-pull.cloudflare.net", authority["subject"]!.GetValue<string>());
+        Assert.Equal("9A1AC2B4BE15F9F27EEE20A734CBA4E9898F61001B3BD7C84B69B56A3E25A2B9", authority["sha256"]!.GetValue<string>());
+        Assert.Equal(new DateTimeOffset(2029, 11, 1, 17, 0, 0, TimeSpan.Zero), authority["notAfter"]!.GetValue<DateTimeOffset>());
+        using var client = ClientWith(proxy, _pulled); // the test CA is not Cloudflare's
+        Assert.Equal("127.0.0.2", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
+    }
+}
