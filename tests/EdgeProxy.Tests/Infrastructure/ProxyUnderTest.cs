@@ -30,10 +30,10 @@ public sealed class ProxyUnderTest : IAsyncDisposable
         _app = app;
         ConfigPath = configPath;
         AdminUri = app.Services.GetRequiredService<AdminListener>().BaseUri;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-            .Select(a => new Uri(a)).Where(a => a.Port != AdminUri.Port).ToList();
-        HttpUri = addresses.FirstOrDefault(a => a.Scheme == "http");
-        HttpsUri = addresses.FirstOrDefault(a => a.Scheme == "https");
+        PublicUris = [.. app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
+            .Select(a => new Uri(a)).Where(a => a.Port != AdminUri.Port)];
+        HttpUri = PublicUris.FirstOrDefault(a => a.Scheme == "http");
+        HttpsUri = PublicUris.FirstOrDefault(a => a.Scheme == "https");
 
         Http = new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false, UseProxy = false }) { BaseAddress = HttpUri };
         Https = new HttpClient(new SocketsHttpHandler
@@ -48,6 +48,9 @@ public sealed class ProxyUnderTest : IAsyncDisposable
     public string ConfigPath { get; }
 
     public string DataPath => _directory.File("data");
+
+    /// <summary>Every bound listener but the admin one (the internal OCSP listener included when it runs).</summary>
+    public IReadOnlyList<Uri> PublicUris { get; }
 
     public Uri? HttpUri { get; }
 

@@ -97,6 +97,33 @@ public sealed class AuthenticatedOriginPullsTests : IAsyncLifetime
     }
 
     [RequiresCommandFact("openssl")]
+    public async Task Every_https_listener_asks_for_the_certificate_sni_ones_included()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = ConfigFor(backend, "Require");
+        var site = TestCertificates.WriteEcdsa(_directory.Path, "site", "site.test");
+        var endpoints = config["Kestrel"]!["Endpoints"]!.AsObject();
+        endpoints["Sni"] = new JsonObject
+        {
+            ["Url"] = "https://127.0.0.1:0",
+            ["Sni"] = new JsonObject { ["*"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = site.CertificatePath, ["KeyPath"] = site.KeyPath } } },
+        };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        var ports = proxy.PublicUris.Where(u => u.Scheme == "https").Select(u => u.Port).ToList();
+        Assert.Equal(2, ports.Count);
+
+        foreach (var port in ports)
+        {
+            Assert.DoesNotContain("HTTP/1.1", (await OpenSslCli.ClientAsync(port, "-servername site.test -ign_eof", input: Request)).Output);
+            var valid = await OpenSslCli.ClientAsync(port, $"-servername site.test -ign_eof -cert {_pulled.CertificatePath} -key {_pulled.KeyPath}", input: Request);
+            Assert.Contains("HTTP/1.1 200", valid.Output);
+        }
+
+        var status = await StatusAsync(proxy);
+        Assert.Equal((2, 2), (status["verified"]!.GetValue<long>(), status["missing"]!.GetValue<long>()));
+    }
+
+    [RequiresCommandFact("openssl")]
     public async Task A_resumed_session_is_judged_on_the_certificate_of_its_first_handshake()
     {
         await using var backend = await TestBackend.StartAsync("app");
