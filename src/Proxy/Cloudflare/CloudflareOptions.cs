@@ -27,8 +27,31 @@ public sealed class CloudflareOptions
     /// <summary>A fetched list more than this many percent smaller than the live one is refused.</summary>
     public int MaxShrinkPercent { get; set; } = 50;
 
+    /// <summary>
+    /// A fetched list in which either family's address count (IPv4 and IPv6 apart, overlaps counted once) is more than
+    /// this many percent larger than the live one is refused. Unlike the shrink rule, the shipped snapshot counts as live.
+    /// </summary>
+    public int MaxGrowthPercent { get; set; } = 100;
+
+    /// <summary>
+    /// CIDRs no Cloudflare range may overlap; a fetched or cached list that does is refused. Empty means
+    /// <see cref="DefaultForbiddenRanges"/>; a configured list replaces the defaults (it does not add to them).
+    /// </summary>
+    public List<string> ForbiddenRanges { get; set; } = [];
+
+    /// <summary>The special-purpose blocks of RFC 6890 and the IANA registries: never a real proxy's address.</summary>
+    public static readonly string[] DefaultForbiddenRanges =
+    [
+        "0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10", "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.0.0.0/24",
+        "192.0.2.0/24", "192.168.0.0/16", "198.18.0.0/15", "198.51.100.0/24", "203.0.113.0/24", "224.0.0.0/3",
+        "::/127", "64:ff9b::/96", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8",
+    ];
+
     /// <summary>Readiness fails while the trusted list is older than this (since it was last confirmed by a source).</summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
 
+    // Configuration binding appends to a list that starts non-empty, so the lists start empty and the defaults apply here.
     public IReadOnlyList<string> EffectiveSources => Sources.Count > 0 ? Sources : DefaultSources;
+
+    public IReadOnlyList<string> EffectiveForbiddenRanges => ForbiddenRanges.Count > 0 ? ForbiddenRanges : DefaultForbiddenRanges;
 }

@@ -1,3 +1,5 @@
+using System.Net;
+using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Cloudflare;
@@ -14,6 +16,24 @@ internal sealed class CloudflareOptionsValidator : IValidateOptions<CloudflareOp
             {
                 errors.Add($"{key}:Sources:{i}: '{options.Sources[i]}' is not an absolute http(s) URL");
             }
+            else if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopbackHost(uri))
+            {
+                // Whoever can alter a plain-http answer on the way decides whom we trust.
+                errors.Add($"{key}:Sources:{i}: '{options.Sources[i]}' must be https:// (plain http:// only for a loopback mirror: 127.0.0.0/8, ::1, localhost)");
+            }
+        }
+
+        for (var i = 0; i < options.ForbiddenRanges.Count; i++)
+        {
+            if (!CidrParser.TryParse(options.ForbiddenRanges[i], null, out _, out var error))
+            {
+                errors.Add($"{key}:ForbiddenRanges:{i}: {error}");
+            }
+        }
+
+        if (options.MaxGrowthPercent < 0)
+        {
+            errors.Add($"{key}:MaxGrowthPercent: {options.MaxGrowthPercent} must be 0 or more");
         }
 
         if (options.RefreshInterval < TimeSpan.FromMinutes(1))
@@ -43,4 +63,12 @@ internal sealed class CloudflareOptionsValidator : IValidateOptions<CloudflareOp
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+
+    /// <summary>A literal loopback address or the name <c>localhost</c>; other names are not resolved here.</summary>
+    internal static bool IsLoopbackHost(Uri uri) => uri.HostNameType switch
+    {
+        UriHostNameType.IPv4 or UriHostNameType.IPv6 => IPAddress.TryParse(uri.DnsSafeHost, out var address) && IPAddress.IsLoopback(address),
+        UriHostNameType.Dns => string.Equals(uri.DnsSafeHost, "localhost", StringComparison.OrdinalIgnoreCase),
+        _ => false,
+    };
 }

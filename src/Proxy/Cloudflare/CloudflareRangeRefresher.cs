@@ -8,7 +8,8 @@ namespace EdgeProxy.Cloudflare;
 /// Keeps Cloudflare's ranges fresh, fail-safe. At start: the cache file if valid, else the shipped snapshot — never an
 /// empty set. Then a first fetch right away (without delaying listening), and one every <c>RefreshInterval</c> with
 /// jitter, backing off exponentially after failures. A fetched list replaces the live one only if every source
-/// answered as expected, every entry is a CIDR of the right family, and it is not drastically smaller.
+/// answered as expected, every entry is a CIDR of the right family, it passes <see cref="CloudflareRangeSanity"/>
+/// (no over-wide or forbidden range, no drastic growth), and it is not drastically smaller.
 /// </summary>
 public sealed partial class CloudflareRangeRefresher : BackgroundService
 {
@@ -17,6 +18,7 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
     private readonly CloudflareOptions _options;
     private readonly bool _enabled;
     private readonly IReadOnlyList<CloudflareSource> _sources;
+    private readonly CloudflareRangeSanity _sanity;
     private readonly CloudflareRangeCache _cache;
     private readonly TrustedNetworkRegistry _registry;
     private readonly IHttpClientFactory _httpClientFactory;
@@ -40,6 +42,7 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
         _options = options.Value;
         _enabled = clientIpOptions.Value.TrustCloudflare;
         _sources = [.. _options.EffectiveSources.Select(CloudflareSource.FromUrl)];
+        _sanity = CloudflareRangeSanity.FromOptions(_options);
         _cache = cache;
         _registry = registry;
         _httpClientFactory = httpClientFactory;
@@ -73,6 +76,12 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
     internal void LoadInitial()
     {
         var cached = _cache.TryLoad(out var problem);
+        // A poisoned list that was once accepted (or written by hand) must not come back with a restart.
+        if (cached is not null && _sanity.CheckRanges(cached.Ranges) is { } refused)
+        {
+            (cached, problem) = (null, $"{_cache.Path}: refused ({refused.Reason}): {refused.Message}");
+        }
+
         if (problem is not null)
         {
             LogCacheUnusable(problem);
@@ -123,7 +132,8 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
                 (fetched, rejection) = (null, new RangeRejection(RangeRejection.Internal, ex.Message));
             }
 
-            rejection ??= CheckShrink(fetched!);
+            // The snapshot counts as live for growth (a poisoned first fetch must not trust half the internet) but not for shrink.
+            rejection ??= _sanity.CheckGrowth(fetched!.Ranges, _current.Ranges) ?? CheckShrink(fetched);
             if (rejection is not null)
             {
                 _state = _state with { LastError = rejection, LastErrorAt = now, ConsecutiveFailures = _state.ConsecutiveFailures + 1 };
@@ -214,6 +224,11 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
             if (rejection is not null)
             {
                 return (null, rejection);
+            }
+
+            if (_sanity.CheckRanges(parsed.Ranges) is { } refused)
+            {
+                return (null, refused with { Message = $"{source}: {refused.Message}" });
             }
 
             return (new SourceAnswer(

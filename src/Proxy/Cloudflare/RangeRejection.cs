@@ -11,5 +11,8 @@ public sealed record RangeRejection(string Reason, string Message)
     public const string Family = "family";
     public const string Empty = "empty";
     public const string Shrink = "shrink";
+    public const string PrefixTooShort = "prefix_too_short";
+    public const string ForbiddenRange = "forbidden_range";
+    public const string Growth = "growth";
     public const string Internal = "internal";
 }

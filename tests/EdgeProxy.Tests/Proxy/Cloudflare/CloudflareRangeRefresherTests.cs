@@ -26,6 +26,9 @@ public sealed class CloudflareRangeRefresherTests : IAsyncLifetime
         {
             ["Sources"] = new JsonArray([.. sources.Select(s => JsonValue.Create(s))]),
             ["Timeout"] = "00:00:03", // generous for a loaded CI machine; the timeout case answers after 10 s
+            // These tests serve loopback and documentation ranges (a peer on 127.0.0.3 must be trusted), which the default
+            // ForbiddenRanges refuse; the forbidden-range rule has tests of its own with public ranges.
+            ["ForbiddenRanges"] = new JsonArray("10.0.0.0/8", "fc00::/7"),
         };
         return config;
     }
