@@ -21,6 +21,7 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
 
     private readonly ClientIpOptions _options = options.Value;
     private readonly FrozenSet<string> _workerZones = options.Value.WorkerZones.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    private readonly SpoofableHeaders _spoofable = new([options.Value.Header, options.Value.Ipv6Header, options.Value.WorkerHeader]);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -50,14 +51,16 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
                 counters.CountUntrustedHeader();
             }
         }
+        else if (IsUnlistedWorker(headers[_options.WorkerHeader]))
+        {
+            // Another customer's Worker sets whatever Cloudflare headers it likes: nothing of Cloudflare's is believed.
+            source = ClientIpSource.WorkerRefused;
+            trusted = false;
+            counters.CountWorkerRefused();
+        }
         else if (stated.Count == 0)
         {
             source = ClientIpSource.Peer;
-        }
-        else if (IsUnlistedWorker(headers[_options.WorkerHeader]))
-        {
-            source = ClientIpSource.WorkerRefused;
-            counters.CountWorkerRefused();
         }
         else if (TryParseSingle(stated, out var fromHeader))
         {
@@ -72,7 +75,7 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
             counters.CountMalformedHeader();
         }
 
-        SpoofableHeaders.Remove(headers, trusted);
+        _spoofable.Remove(headers, trusted);
         headers.Remove(_options.Header);
         headers.Remove(_options.Ipv6Header);
         headers[RealIpHeader] = client.ToString();

@@ -6,37 +6,53 @@ namespace EdgeProxy.Middleware.ClientIp;
 /// Request headers a client must not be able to hand to backends. Backends and their frameworks believe them (client
 /// address, scheme, rewritten URL, Cloudflare Access identity), so only the proxy may set them.
 /// </summary>
-internal static class SpoofableHeaders
+internal sealed class SpoofableHeaders
 {
     private const string CloudflarePrefix = "cf-";
 
     // Dropped whoever sent them: a client controls them, and Cloudflare passes a visitor's copy along (appending to XFF).
-    private static readonly FrozenSet<string> FromAnyPeer = new[]
-    {
+    private static readonly string[] FromAnyPeer =
+    [
         "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port",
         "X-Forwarded-Ssl", "X-Forwarded-Scheme", "Front-End-Https", "X-Url-Scheme", "X-Original-URL", "X-Rewrite-URL",
         "X-Original-For", "X-Real-IP", "Forwarded", "True-Client-IP", "X-Client-IP", "X-Cluster-Client-IP",
-    }.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    ];
+
+    private readonly FrozenSet<string> _fromAnyPeer = FromAnyPeer.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
+    private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _twinOf;
+
+    /// <param name="consumed">The headers the middleware reads and removes itself (client IP, IPv6, Worker zone).</param>
+    public SpoofableHeaders(IEnumerable<string> consumed)
+    {
+        _twinOf = FromAnyPeer.Concat(consumed).ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+    }
 
     /// <summary>
-    /// Whether <paramref name="name"/> must not reach a backend. From a peer outside the trusted networks every
-    /// <c>cf-*</c> header goes too (<c>CF-IPCountry</c>, <c>Cf-Access-Authenticated-User-Email</c>, …): only Cloudflare
-    /// may state them. The underscore twin of any dropped name (<c>X_Forwarded_For</c>, <c>CF_Connecting_IP</c>) goes from
-    /// every peer: CGI, WSGI and PHP map it to the same variable, and Cloudflare never sends one.
+    /// Whether <paramref name="name"/> must not reach a backend. From a peer that is not trusted every <c>cf-*</c>
+    /// header goes too (<c>CF-IPCountry</c>, <c>Cf-Access-Authenticated-User-Email</c>, …): only Cloudflare may state
+    /// them. The underscore twin of any dropped or consumed name (<c>X_Forwarded_For</c>, <c>CF_Connecting_IP</c>) goes
+    /// from every peer: CGI, WSGI and PHP map it to the same variable, and Cloudflare never sends one.
     /// </summary>
-    public static bool ShouldDrop(string name, bool fromTrustedPeer)
+    public bool ShouldDrop(string name, bool fromTrustedPeer)
     {
-        if (name.Contains('_'))
+        var underscore = name.IndexOf('_');
+        if (underscore < 0)
         {
-            var hyphenated = name.Replace('_', '-');
-            return FromAnyPeer.Contains(hyphenated) || hyphenated.StartsWith(CloudflarePrefix, StringComparison.OrdinalIgnoreCase);
+            return _fromAnyPeer.Contains(name) || (!fromTrustedPeer && name.StartsWith(CloudflarePrefix, StringComparison.OrdinalIgnoreCase));
         }
 
-        return FromAnyPeer.Contains(name) || (!fromTrustedPeer && name.StartsWith(CloudflarePrefix, StringComparison.OrdinalIgnoreCase));
+        if (name.Length > 256)
+        {
+            return true; // no real header is this long; not worth a buffer
+        }
+
+        Span<char> hyphenated = stackalloc char[name.Length];
+        name.AsSpan().Replace(hyphenated, '_', '-');
+        return _twinOf.Contains(hyphenated) || hyphenated.StartsWith(CloudflarePrefix, StringComparison.OrdinalIgnoreCase);
     }
 
     /// <summary>Removes every header <see cref="ShouldDrop"/> names; allocates only when there is one to remove.</summary>
-    public static void Remove(IHeaderDictionary headers, bool fromTrustedPeer)
+    public void Remove(IHeaderDictionary headers, bool fromTrustedPeer)
     {
         List<string>? dropped = null;
         foreach (var header in headers)

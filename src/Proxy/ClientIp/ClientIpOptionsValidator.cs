@@ -1,9 +1,10 @@
+using EdgeProxy.Hosting;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.ClientIp;
 
-internal sealed class ClientIpOptionsValidator : IValidateOptions<ClientIpOptions>
+internal sealed class ClientIpOptionsValidator(IConfiguration configuration) : IValidateOptions<ClientIpOptions>
 {
     public ValidateOptionsResult Validate(string? name, ClientIpOptions options)
     {
@@ -23,6 +24,14 @@ internal sealed class ClientIpOptionsValidator : IValidateOptions<ClientIpOption
             if (string.IsNullOrWhiteSpace(options.WorkerZones[i]) || options.WorkerZones[i].Trim() != options.WorkerZones[i] || options.WorkerZones[i].Contains('/'))
             {
                 errors.Add($"{ClientIpOptions.SectionName}:WorkerZones:{i}: '{options.WorkerZones[i]}' is not a zone name (write it as example.com)");
+            }
+        }
+
+        if (options.RequireTrustedPeer)
+        {
+            foreach (var key in PublicEndpoints.Http3Keys(configuration))
+            {
+                errors.Add($"{ClientIpOptions.SectionName}:RequireTrustedPeer: {key} enables HTTP/3, whose QUIC handshake cannot be refused before TLS; take Http3 out of it or turn RequireTrustedPeer off");
             }
         }
 

@@ -20,15 +20,9 @@ public sealed class CloudflareMetrics
         _age = factory.CreateGauge("edgeproxy_cloudflare_ranges_age_seconds", "Seconds since a source last confirmed the live list (the snapshot counts from its publication).");
         _lastSuccess = factory.CreateGauge("edgeproxy_cloudflare_last_success_timestamp_seconds", "Unix time of the last successful refresh (0: none yet).");
         _origin = factory.CreateGauge("edgeproxy_cloudflare_ranges_origin", "1 for where the live list came from: snapshot, cache or live.", ["origin"]);
-        string[] reasons =
-        [
-            RangeRejection.Timeout, RangeRejection.Network, RangeRejection.HttpStatus, RangeRejection.ContentType, RangeRejection.Parse,
-            RangeRejection.Family, RangeRejection.Empty, RangeRejection.Shrink, RangeRejection.PrefixTooShort, RangeRejection.ForbiddenRange,
-            RangeRejection.Growth,
-        ];
-        foreach (var reason in reasons)
+        foreach (var reason in RangeRejection.All)
         {
-            _failures.WithLabels(reason); // publish every reason at 0, so that rate() and alerts work from the start
+            _failures.WithLabels(reason);
         }
     }
 

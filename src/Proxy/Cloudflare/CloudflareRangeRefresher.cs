@@ -77,7 +77,7 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
     {
         var cached = _cache.TryLoad(out var problem);
         // A poisoned list that was once accepted (or written by hand) must not come back with a restart.
-        if (cached is not null && _sanity.CheckRanges(cached.Ranges) is { } refused)
+        if (cached is not null && (_sanity.CheckRanges(cached.Ranges) ?? _sanity.CheckGrowthOverSnapshot(cached.Ranges)) is { } refused)
         {
             (cached, problem) = (null, $"{_cache.Path}: refused ({refused.Reason}): {refused.Message}");
         }
@@ -132,8 +132,9 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
                 (fetched, rejection) = (null, new RangeRejection(RangeRejection.Internal, ex.Message));
             }
 
-            // The snapshot counts as live for growth (a poisoned first fetch must not trust half the internet) but not for shrink.
-            rejection ??= _sanity.CheckGrowth(fetched!.Ranges, _current.Ranges) ?? CheckShrink(fetched);
+            // Growth is held to the live list and to the snapshot (a poisoned source must not trust half the internet, at
+            // once or step by step); shrink only to a live list that is not the snapshot.
+            rejection ??= _sanity.CheckGrowth(fetched!.Ranges, _current.Ranges) ?? _sanity.CheckGrowthOverSnapshot(fetched.Ranges) ?? CheckShrink(fetched);
             if (rejection is not null)
             {
                 _state = _state with { LastError = rejection, LastErrorAt = now, ConsecutiveFailures = _state.ConsecutiveFailures + 1 };

@@ -10,7 +10,7 @@ namespace EdgeProxy.Cloudflare;
 /// What a range list must look like before anyone in it may state a client IP, so that a poisoned or broken source
 /// cannot make everyone trusted. The static checks (<see cref="CheckRanges"/>: prefix length, forbidden ranges) apply to
 /// every fetched answer and to the cache file at start; <see cref="CheckGrowth"/> compares a fetched list with the live
-/// one. No I/O and no clock, so every rule is testable on its own.
+/// one and the shipped snapshot. No I/O and no clock, so every rule is testable on its own.
 /// </summary>
 public sealed class CloudflareRangeSanity
 {
@@ -74,25 +74,35 @@ public sealed class CloudflareRangeSanity
     /// Refuses <paramref name="fetched"/> when, for IPv4 or IPv6, its address count exceeds the live list's by more than
     /// <c>MaxGrowthPercent</c>. A family the live list has no addresses of is compared with the fallback (the snapshot).
     /// </summary>
-    public RangeRejection? CheckGrowth(IReadOnlyList<IPNetwork2> fetched, IReadOnlyList<IPNetwork2> live)
+    public RangeRejection? CheckGrowth(IReadOnlyList<IPNetwork2> fetched, IReadOnlyList<IPNetwork2> live) =>
+        CheckGrowthOver(fetched, live, "the live list's");
+
+    /// <summary>
+    /// The same limit over the fallback (the shipped snapshot), so that a source that stays poisoned cannot ratchet the
+    /// list up by one allowed step per refresh, nor a cache file bring back a list that did.
+    /// </summary>
+    public RangeRejection? CheckGrowthOverSnapshot(IReadOnlyList<IPNetwork2> fetched) =>
+        CheckGrowthOver(fetched, _growthFallback, "the shipped snapshot's");
+
+    private RangeRejection? CheckGrowthOver(IReadOnlyList<IPNetwork2> fetched, IReadOnlyList<IPNetwork2> live, string baseline)
     {
         foreach (var family in Families)
         {
             var after = CountAddresses(fetched, family);
             var before = CountAddresses(live, family);
             var fromFallback = before.IsZero;
-            var baseline = fromFallback ? CountAddresses(_growthFallback, family) : before;
-            if (after * 100 <= baseline * (100 + _maxGrowthPercent))
+            var reference = fromFallback ? CountAddresses(_growthFallback, family) : before;
+            if (after * 100 <= reference * (100 + _maxGrowthPercent))
             {
                 continue;
             }
 
             var name = family == AddressFamily.InterNetwork ? "IPv4" : "IPv6";
             // Rounded up, so that a refusal never reads "by 100%: more than 100%".
-            var growth = baseline.IsZero ? "from none" : $"by {(((after - baseline) * 100) + baseline - 1) / baseline}%";
-            var compared = fromFallback ? $"the live list has no {name} ranges, so the shipped snapshot's" : "the live list's";
+            var growth = reference.IsZero ? "from none" : $"by {(((after - reference) * 100) + reference - 1) / reference}%";
+            var compared = fromFallback ? $"the live list has no {name} ranges, so the shipped snapshot's" : baseline;
             return new RangeRejection(RangeRejection.Growth,
-                $"the {name} address count would grow {growth}, from {FormatCount(baseline)} ({compared}) to {FormatCount(after)}: " +
+                $"the {name} address count would grow {growth}, from {FormatCount(reference)} ({compared}) to {FormatCount(after)}: " +
                 $"more than {_maxGrowthPercent}% (EdgeProxy:Cloudflare:MaxGrowthPercent)");
         }
 

@@ -15,4 +15,10 @@ public sealed record RangeRejection(string Reason, string Message)
     public const string ForbiddenRange = "forbidden_range";
     public const string Growth = "growth";
     public const string Internal = "internal";
+
+    /// <summary>Every reason, published at 0 from the start so that <c>rate()</c> and alerts work.</summary>
+    public static readonly string[] All =
+    [
+        Timeout, Network, HttpStatus, ContentType, Parse, Family, Empty, Shrink, PrefixTooShort, ForbiddenRange, Growth, Internal,
+    ];
 }

@@ -104,6 +104,9 @@ public static class EdgeProxyApplication
         app.UseStrictTransportSecurity();
         app.UseClientIp();
         app.UseHttpsRedirect();
+        // Routes match on headers and hosts: only once the client's forged headers are gone (WebApplication would
+        // otherwise route first).
+        app.UseRouting();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseProxyRequestMetrics();

@@ -12,12 +12,14 @@ internal sealed class PublicListenerSetup(IConfiguration configuration, IEnumera
         options.AddServerHeader = false;
 
         // Kestrel keeps one callback per endpoint name and calls it on every (re)bind, ahead of HTTPS.
-        var loader = options.ConfigurationLoader;
         var list = setups.ToArray();
-        if (loader is null || list.Length == 0)
+        if (list.Length == 0)
         {
             return;
         }
+
+        // Fail closed: a feature that must see every public connection (the lock, origin pulls) cannot be skipped.
+        var loader = options.ConfigurationLoader ?? throw new InvalidOperationException("Kestrel is not configured from the configuration file; the public listeners cannot be set up");
 
         foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
         {

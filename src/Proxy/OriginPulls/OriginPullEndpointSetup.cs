@@ -31,13 +31,16 @@ internal sealed class OriginPullEndpointSetup(IOptions<OriginPullOptions> option
             return;
         }
 
+        // Resolved here, when Kestrel binds (after validation), not when Kestrel's options are built with the application.
         var trust = services.GetRequiredService<OriginPullTrust>();
         var previous = endpoint.HttpsOptions.OnAuthenticate;
         // Called per connection after Kestrel has applied its own settings (SNI entries included).
         endpoint.HttpsOptions.OnAuthenticate = (connection, ssl) =>
         {
             previous?.Invoke(connection, ssl);
-            var verification = connection.Features.Get<IPeerVerificationFeature>() as OriginPullVerification ?? new OriginPullVerification();
+            // Set by the connection middleware above; without it the verdict would reach no one.
+            var verification = connection.Features.Get<IPeerVerificationFeature>() as OriginPullVerification
+                ?? throw new InvalidOperationException("a public HTTPS connection lacks its origin-pull verification feature");
             ssl.ClientCertificateRequired = true;
             // Also called without a certificate, unlike Kestrel's ClientCertificateValidation: "missing" is counted too.
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>

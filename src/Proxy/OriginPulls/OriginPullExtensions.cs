@@ -2,7 +2,6 @@ using EdgeProxy.Admin;
 using EdgeProxy.Hosting;
 using EdgeProxy.Metrics;
 using Microsoft.Extensions.Options;
-using Prometheus;
 
 namespace EdgeProxy.OriginPulls;
 
@@ -24,18 +23,5 @@ public static class OriginPullExtensions
         services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OriginPullStatusSection>(sp));
         services.AddSingleton<IMetricsPublisher, OriginPullMetrics>();
         return services;
-    }
-
-    private sealed class OriginPullMetrics(ProxyMetrics metrics, OriginPullCounters counters) : IMetricsPublisher
-    {
-        private readonly Counter _handshakes = metrics.Factory.CreateCounter("edgeproxy_origin_pull_handshakes_total",
-            "TLS handshakes on public listeners by the verdict on their Authenticated Origin Pulls client certificate.", ["result"]);
-
-        public void Publish()
-        {
-            _handshakes.WithLabels("verified").IncTo(counters.Verified);
-            _handshakes.WithLabels("missing").IncTo(counters.Missing);
-            _handshakes.WithLabels("refused").IncTo(counters.Refused);
-        }
     }
 }

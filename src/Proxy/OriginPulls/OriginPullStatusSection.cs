@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 namespace EdgeProxy.OriginPulls;
 
 /// <summary>The <c>authenticatedOriginPulls</c> section of <c>/status</c>: the mode, the CA and pins in force, and handshake verdicts.</summary>
-internal sealed class OriginPullStatusSection(IOptions<OriginPullOptions> options, IServiceProvider services, OriginPullCounters counters) : IStatusSection
+internal sealed class OriginPullStatusSection(IOptions<OriginPullOptions> options, OriginPullTrust trust, OriginPullCounters counters) : IStatusSection
 {
     public string Name => "authenticatedOriginPulls";
 
@@ -21,7 +21,6 @@ internal sealed class OriginPullStatusSection(IOptions<OriginPullOptions> option
         };
         if (options.Value.Mode != OriginPullMode.Off)
         {
-            var trust = services.GetRequiredService<OriginPullTrust>();
             status["ca"] = trust.CaSource;
             status["authorities"] = StatusJson.Array(trust.Authorities, c => new JsonObject
             {

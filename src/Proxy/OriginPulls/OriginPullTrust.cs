@@ -23,7 +23,7 @@ public sealed class OriginPullTrust
     {
         CaSource = caSource;
         Authorities = authorities;
-        _roots = [.. authorities.Where(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData))];
+        _roots = [.. authorities.Where(IsSelfIssued)];
         _intermediates = [.. authorities.Where(c => !_roots.Contains(c))];
         _pins = pins;
         _timeProvider = timeProvider;
@@ -60,7 +60,7 @@ public sealed class OriginPullTrust
             {
                 problems.Add($"{key}:CaPath: '{caSource}' holds no PEM certificate");
             }
-            else if (!authorities.Any(c => c.SubjectName.RawData.AsSpan().SequenceEqual(c.IssuerName.RawData)))
+            else if (!authorities.Any(IsSelfIssued))
             {
                 problems.Add($"{key}:CaPath: '{caSource}' holds no self-signed (root) certificate for client certificates to chain to");
             }
@@ -87,6 +87,8 @@ public sealed class OriginPullTrust
         errors = problems;
         return problems.Count == 0 ? new OriginPullTrust(caSource, authorities, pins, timeProvider) : null;
     }
+
+    private static bool IsSelfIssued(X509Certificate2 certificate) => certificate.SubjectName.RawData.AsSpan().SequenceEqual(certificate.IssuerName.RawData);
 
     public PeerVerification Check(X509Certificate? presented)
     {

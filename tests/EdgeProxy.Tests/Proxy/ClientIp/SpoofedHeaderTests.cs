@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using EdgeProxy.Tests.Infrastructure;
 using static EdgeProxy.Tests.Proxy.ClientIp.ClientIpScenario;
 
@@ -68,5 +69,52 @@ public sealed class SpoofedHeaderTests
         Assert.Null(seen["CF-Connecting-IP"]); // consumed: the backend gets it as X-Forwarded-For / X-Real-IP
         Assert.Equal("203.0.113.7", seen["X-Real-IP"]);
         Assert.Empty(seen.Headers.Where(h => h.Value.ToString() == "spoofed").Select(h => h.Key));
+    }
+
+    [Fact]
+    public async Task The_underscore_twin_of_a_custom_client_ip_header_is_dropped_too()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend, c => c["Header"] = "X-Edge-Client"));
+        using var client = proxy.HttpFrom(Trusted);
+
+        var seen = await SendAsync(client, backend, ("X-Edge-Client", "203.0.113.7"), ("X_Edge_Client", "6.6.6.6"));
+
+        Assert.Equal("203.0.113.7", seen["X-Real-IP"]);
+        Assert.Null(seen["X-Edge-Client"]);
+        Assert.Null(seen["X_Edge_Client"]);
+    }
+
+    [Fact]
+    public async Task Routes_matching_a_cloudflare_header_see_only_what_cloudflare_sent()
+    {
+        await using var main = await TestBackend.StartAsync("main");
+        await using var nz = await TestBackend.StartAsync("nz");
+        var config = Config(main);
+        var reverseProxy = config["ReverseProxy"]!.AsObject();
+        reverseProxy["Routes"]!["nz"] = new JsonObject
+        {
+            ["ClusterId"] = "nz",
+            ["Match"] = new JsonObject
+            {
+                ["Path"] = "{**catch-all}",
+                ["Headers"] = new JsonArray(new JsonObject { ["Name"] = "CF-IPCountry", ["Values"] = new JsonArray("NZ") }),
+            },
+        };
+        reverseProxy["Clusters"]!["nz"] = new JsonObject { ["Destinations"] = TestConfig.Destinations(nz.Address) };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        using var untrusted = proxy.HttpFrom(Untrusted);
+        using var trusted = proxy.HttpFrom(Trusted);
+
+        Assert.StartsWith("200 backend=main", await GetAsync(untrusted));
+        Assert.StartsWith("200 backend=nz", await GetAsync(trusted));
+
+        async Task<string> GetAsync(HttpClient client)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Get, "/");
+            request.Headers.Add("CF-IPCountry", "NZ");
+            using var response = await client.SendAsync(request);
+            return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+        }
     }
 }

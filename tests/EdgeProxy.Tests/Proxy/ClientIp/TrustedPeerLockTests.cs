@@ -66,4 +66,29 @@ public sealed class TrustedPeerLockTests
         Assert.Equal(HttpStatusCode.OK, (await trusted.GetAsync("/ip")).StatusCode);
         Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_locked_out_total"));
     }
+
+    [Fact]
+    public async Task A_dual_stack_listener_judges_ipv4_peers_by_their_ipv4_address()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = Config(backend, c => c["RequireTrustedPeer"] = true);
+        config["Kestrel"]!["Endpoints"]!["Http"]!["Url"] = "http://[::]:0";
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+
+        // The peers arrive as ::ffff:127.0.0.x; only 127.0.0.2 is trusted.
+        Assert.Equal("", await RawExchangeAsync(Untrusted, proxy.HttpUri!.Port));
+        Assert.StartsWith("HTTP/1.1 200", await RawExchangeAsync(Trusted, proxy.HttpUri.Port));
+    }
+
+    [Fact]
+    public async Task Http3_on_a_public_endpoint_is_refused_with_the_lock()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = Config(backend, c => c["RequireTrustedPeer"] = true);
+        config["Kestrel"]!["EndpointDefaults"] = new System.Text.Json.Nodes.JsonObject { ["Protocols"] = "Http1AndHttp2AndHttp3" };
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ProxyUnderTest.StartAsync(config));
+
+        Assert.Contains("EdgeProxy:ClientIp:RequireTrustedPeer: Kestrel:EndpointDefaults:Protocols enables HTTP/3", refused.Message);
+    }
 }

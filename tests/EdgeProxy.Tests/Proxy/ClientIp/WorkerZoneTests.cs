@@ -19,8 +19,9 @@ public sealed class WorkerZoneTests
         using var client = proxy.HttpFrom(Trusted);
 
         Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", "example.com")))["X-Real-IP"]);
-        var seen = await SendAsync(client, backend, ("CF-Connecting-IP", "198.51.100.9"), ("CF-Worker", "EXAMPLE.com"));
+        var seen = await SendAsync(client, backend, ("CF-Connecting-IP", "198.51.100.9"), ("CF-Worker", "EXAMPLE.com"), ("Cf-Access-Authenticated-User-Email", "me@example.com"));
         Assert.Equal("198.51.100.9", seen["X-Forwarded-For"]);
+        Assert.Equal("me@example.com", seen["Cf-Access-Authenticated-User-Email"]);
         Assert.Equal("EXAMPLE.com", seen["CF-Worker"]); // Cloudflare's headers from a trusted peer pass
         Assert.Equal(0, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
     }
@@ -37,9 +38,14 @@ public sealed class WorkerZoneTests
             services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), "--Logging:LogLevel:EdgeProxy.AccessLog=Information");
         using var client = proxy.HttpFrom(Trusted);
 
-        var seen = await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", zone));
+        var seen = await SendAsync(client, backend,
+            ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", zone), ("Cf-Access-Authenticated-User-Email", "admin@example.com"), ("CF-IPCountry", "NZ"));
 
         Assert.Equal("127.0.0.2", seen["X-Real-IP"]);
+        // A Worker sets any Cloudflare header it likes, Cloudflare Access identity included: none of them passes.
+        Assert.Null(seen["Cf-Access-Authenticated-User-Email"]);
+        Assert.Null(seen["CF-IPCountry"]);
+        Assert.Null(seen["CF-Worker"]);
         Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
         Assert.Null(seen["CF-Connecting-IP"]);
         Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
@@ -48,7 +54,7 @@ public sealed class WorkerZoneTests
     }
 
     [Fact]
-    public async Task With_no_zone_listed_no_worker_states_the_client_ip_and_ordinary_requests_still_do()
+    public async Task With_no_zone_listed_no_worker_is_believed_and_ordinary_requests_still_are()
     {
         await using var backend = await TestBackend.StartAsync("app");
         await using var proxy = await ProxyUnderTest.StartAsync(Config(backend));
@@ -56,6 +62,8 @@ public sealed class WorkerZoneTests
 
         Assert.Equal("127.0.0.2", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"), ("CF-Worker", "example.com")))["X-Real-IP"]);
         Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+        // Without a client-IP header a foreign Worker's Cloudflare headers are still not passed on.
+        Assert.Null((await SendAsync(client, backend, ("CF-Worker", "evil.example"), ("Cf-Access-Jwt-Assertion", "forged")))["Cf-Access-Jwt-Assertion"]);
+        Assert.Equal(2, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
     }
 }

@@ -177,6 +177,19 @@ public sealed class CloudflarePoisonedSourceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Growth_is_also_held_to_the_snapshot_so_a_poisoned_source_cannot_ratchet_step_by_step()
+    {
+        var (proxy, refresher) = await StartLiveAsync();
+        await using var _ = proxy;
+        Answer([.. V4, "45.0.0.0/12"], V6); // +69 % over the snapshot: accepted
+        Assert.True(await refresher.RefreshAsync(CancellationToken.None));
+
+        Answer([.. V4, "45.0.0.0/12", "45.16.0.0/12"], V6); // +41 % over the live list, +137 % over the snapshot
+
+        await AssertRefusedAsync(proxy, refresher, RangeRejection.Growth, "(the shipped snapshot's)", "45.16.0.1");
+    }
+
+    [Fact]
     public async Task MaxGrowthPercent_sets_the_limit()
     {
         var config = DefaultConfig();
