@@ -12,10 +12,16 @@ public static class OcspExtensions
     /// <summary>OCSP stapling (<c>EdgeProxy:Tls:OcspStapling</c>): prefetch, refresh, disk cache, status, metrics, readiness.</summary>
     public static IServiceCollection AddOcspStapling(this IServiceCollection services)
     {
-        // The status section and the health check have no TryAdd form: they are added with the first call only.
-        var first = !services.Any(d => d.ServiceType == typeof(OcspStapler));
+        // The options binding, the HTTP client, the status section and the health check have no TryAdd form: the first call adds them.
+        if (!services.Any(d => d.ServiceType == typeof(OcspStapler)))
+        {
+            services.AddOptions<OcspOptions>().BindConfiguration(OcspOptions.SectionName).ValidateOnStart();
+            services.AddHttpClient(OcspResponderClient.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false }); // never through our own proxy
+            services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OcspStatusSection>(sp));
+            services.AddHealthChecks().AddCheck<OcspReadinessCheck>("ocsp", tags: [AdminHealthTags.Ready]);
+        }
 
-        services.AddOptions<OcspOptions>().BindConfiguration(OcspOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcspOptions>, OcspOptionsValidator>());
         services.TryAddSingleton<OcspProxyListener>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, OcspProxyListener>(sp => sp.GetRequiredService<OcspProxyListener>()));
@@ -27,15 +33,7 @@ public static class OcspExtensions
         services.TryAddSingleton<OcspStapler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OcspStapler>(sp => sp.GetRequiredService<OcspStapler>()));
         services.TryAddSingleton<OcspProxyEndpoint>();
-        services.AddHttpClient(OcspResponderClient.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false }); // never through our own proxy
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsPublisher, OcspMetrics>());
-        if (first)
-        {
-            services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OcspStatusSection>(sp));
-            services.AddHealthChecks().AddCheck<OcspReadinessCheck>("ocsp", tags: [AdminHealthTags.Ready]);
-        }
-
         return services;
     }
 
