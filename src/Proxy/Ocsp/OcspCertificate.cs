@@ -32,6 +32,9 @@ public sealed class OcspCertificate
 
     public OcspCodec.CertificateId? Id { get; }
 
+    /// <summary>A request can be built and sent: the issuer is known, a responder is named, stapling is on.</summary>
+    public bool CanStaple => Id is not null && ResponderUrl is not null && State.Kind != OcspStateKind.Disabled;
+
     public OcspState State
     {
         get => _state;

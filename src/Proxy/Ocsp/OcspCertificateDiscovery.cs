@@ -1,5 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
-using EdgeProxy.Tls;
+using EdgeProxy.Certificates;
 
 namespace EdgeProxy.Ocsp;
 
@@ -9,14 +9,14 @@ internal static class OcspCertificateDiscovery
     public static IReadOnlyList<OcspCertificate> Find(IConfiguration configuration, string contentRoot, bool enabled)
     {
         var found = new List<OcspCertificate>();
-        foreach (var configured in CertificateFileCheck.Find(configuration, contentRoot))
+        foreach (var configured in CertificateFiles.Find(configuration, contentRoot))
         {
             X509Certificate2Collection chain;
             try
             {
-                chain = LoadChain(configured);
+                chain = CertificateFiles.LoadChain(configured);
             }
-            catch (Exception ex) when (CertificateFileCheck.IsLoadFailure(ex))
+            catch (Exception ex) when (CertificateFiles.IsLoadFailure(ex))
             {
                 continue; // reported by the certificate checks
             }
@@ -32,24 +32,5 @@ internal static class OcspCertificateDiscovery
         }
 
         return found;
-    }
-
-    private static X509Certificate2Collection LoadChain(ConfiguredCertificate configured)
-    {
-        var chain = new X509Certificate2Collection();
-        if (configured.KeyPath is not null || configured.Path.EndsWith(".pem", StringComparison.OrdinalIgnoreCase) || configured.Path.EndsWith(".crt", StringComparison.OrdinalIgnoreCase))
-        {
-            chain.ImportFromPemFile(configured.Path);
-        }
-        else
-        {
-            chain = X509CertificateLoader.LoadPkcs12CollectionFromFile(configured.Path, configured.Password);
-            // A PFX lists the leaf (the one with the key) anywhere; put it first.
-            var leaf = chain.First(c => c.HasPrivateKey);
-            chain.Remove(leaf);
-            chain.Insert(0, leaf);
-        }
-
-        return chain;
     }
 }

@@ -1,6 +1,8 @@
 using EdgeProxy.Admin;
+using EdgeProxy.Hosting;
 using EdgeProxy.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Ocsp;
@@ -10,15 +12,28 @@ public static class OcspExtensions
     /// <summary>OCSP stapling (<c>EdgeProxy:Tls:OcspStapling</c>): prefetch, refresh, disk cache, status, metrics, readiness.</summary>
     public static IServiceCollection AddOcspStapling(this IServiceCollection services)
     {
-        services.AddSingleton<OcspProxyListener>();
-        services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<OcspProxyListener>());
-        services.AddSingleton<OcspStapler>();
-        services.AddHostedService(sp => sp.GetRequiredService<OcspStapler>());
-        services.AddHttpClient(OcspStapler.HttpClientName)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false }); // never through our own proxy
-        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OcspStatusSection>(sp));
-        services.AddSingleton<IMetricsPublisher>(sp => ActivatorUtilities.CreateInstance<OcspMetrics>(sp));
-        services.AddHealthChecks().AddCheck<OcspReadinessCheck>("ocsp", tags: [AdminHealthTags.Ready]);
+        // The options binding, the HTTP client, the status section and the health check have no TryAdd form: the first call adds them.
+        if (!services.Any(d => d.ServiceType == typeof(OcspStapler)))
+        {
+            services.AddOptions<OcspOptions>().BindConfiguration(OcspOptions.SectionName).ValidateOnStart();
+            services.AddHttpClient(OcspResponderClient.HttpClientName)
+                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false }); // never through our own proxy
+            services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OcspStatusSection>(sp));
+            services.AddHealthChecks().AddCheck<OcspReadinessCheck>("ocsp", tags: [AdminHealthTags.Ready]);
+        }
+
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcspOptions>, OcspOptionsValidator>());
+        services.TryAddSingleton<OcspProxyListener>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, OcspProxyListener>(sp => sp.GetRequiredService<OcspProxyListener>()));
+        services.TryAddSingleton(sp => new OcspResponseCache(
+            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<EdgeProxyOptions>>().Value.DataPath, sp.GetRequiredService<IHostEnvironment>().ContentRootPath), "ocsp"),
+            sp.GetRequiredService<ILogger<OcspResponseCache>>()));
+        services.TryAddSingleton<OcspResponderClient>();
+        services.TryAddSingleton<OcspWarmUp>();
+        services.TryAddSingleton<OcspStapler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OcspStapler>(sp => sp.GetRequiredService<OcspStapler>()));
+        services.TryAddSingleton<OcspProxyEndpoint>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsPublisher, OcspMetrics>());
         return services;
     }
 
@@ -26,7 +41,7 @@ public static class OcspExtensions
     public static IApplicationBuilder UseOcspProxy(this IApplicationBuilder app)
     {
         var listener = app.ApplicationServices.GetRequiredService<OcspProxyListener>();
-        var stapler = app.ApplicationServices.GetRequiredService<OcspStapler>();
-        return app.MapWhen(listener.IsProxyRequest, proxy => proxy.Run(stapler.HandleProxyRequestAsync));
+        var endpoint = app.ApplicationServices.GetRequiredService<OcspProxyEndpoint>();
+        return app.MapWhen(listener.IsProxyRequest, proxy => proxy.Run(endpoint.HandleAsync));
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -6,10 +5,10 @@ namespace EdgeProxy.Ocsp;
 
 /// <summary>
 /// A loopback-only listener through which the platform's own OCSP fetches pass (see <see cref="OcspResponderProxy"/>),
-/// so that they are answered from the stapler's prefetched, disk-backed responses. Opened only when a served
-/// certificate names a responder.
+/// so that <see cref="OcspProxyEndpoint"/> answers them from the stapler's prefetched, disk-backed responses. Opened
+/// only when a served certificate names a responder.
 /// </summary>
-public sealed class OcspProxyListener(IConfiguration configuration, IHostEnvironment environment, IOptions<Tls.TlsOptions> options) : IConfigureOptions<KestrelServerOptions>
+internal sealed class OcspProxyListener(IConfiguration configuration, IHostEnvironment environment, IOptions<OcspOptions> options) : IConfigureOptions<KestrelServerOptions>
 {
     private ListenOptions? _listener;
 
@@ -17,7 +16,7 @@ public sealed class OcspProxyListener(IConfiguration configuration, IHostEnviron
 
     public void Configure(KestrelServerOptions kestrel)
     {
-        Tls.TlsOptions settings;
+        OcspOptions settings;
         try
         {
             settings = options.Value;
@@ -28,7 +27,7 @@ public sealed class OcspProxyListener(IConfiguration configuration, IHostEnviron
         }
 
         if (settings.OcspStapling != OcspStaplingMode.False &&
-            OcspCertificateDiscovery.Find(configuration, environment.ContentRootPath, enabled: true).Any(c => c.Id is not null && c.ResponderUrl is not null))
+            OcspCertificateDiscovery.Find(configuration, environment.ContentRootPath, enabled: true).Any(c => c.CanStaple))
         {
             kestrel.Listen(IPAddress.Loopback, 0, listen => _listener = listen);
         }
@@ -36,4 +35,14 @@ public sealed class OcspProxyListener(IConfiguration configuration, IHostEnviron
 
     public bool IsProxyRequest(HttpContext context) =>
         _listener?.IPEndPoint is { } bound && bound.Port == context.Connection.LocalPort && IPAddress.IsLoopback(context.Connection.LocalIpAddress ?? IPAddress.None);
+
+    /// <summary>
+    /// Sends the TLS stack's requests to these responders through this listener. Process-wide (the TLS stack takes
+    /// <see cref="HttpClient.DefaultProxy"/>), and to be done before Kestrel listens so that its first fetch comes here.
+    /// </summary>
+    public void RouteTlsFetches(IEnumerable<string> responderUrls)
+    {
+        var authorities = responderUrls.Select(url => new Uri(url).Authority).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        HttpClient.DefaultProxy = new OcspResponderProxy(this, authorities, HttpClient.DefaultProxy);
+    }
 }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography.X509Certificates;
+using EdgeProxy.Certificates;
 using EdgeProxy.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -17,14 +18,14 @@ public sealed class CertificateInventory(IConfiguration configuration, IHostEnvi
     public IReadOnlyList<Entry> Read()
     {
         var entries = new List<Entry>();
-        foreach (var configured in CertificateFileCheck.Find(configuration, environment.ContentRootPath))
+        foreach (var configured in CertificateFiles.Find(configuration, environment.ContentRootPath))
         {
             try
             {
-                using var certificate = CertificateFileCheck.Load(configured);
+                using var certificate = CertificateFiles.Load(configured);
                 entries.Add(Describe(configured.Key, configured.Path, certificate));
             }
-            catch (Exception ex) when (CertificateFileCheck.IsLoadFailure(ex))
+            catch (Exception ex) when (CertificateFiles.IsLoadFailure(ex))
             {
                 entries.Add(new Entry(configured.Key, configured.Path, null, null, null, ex.Message));
             }

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using EdgeProxy.Certificates;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tls;
@@ -38,7 +39,7 @@ internal sealed partial class CertificateRenewalWatcher(
 
     private void Check(bool reportChanges)
     {
-        var endpoints = CertificateFileCheck.Find(configuration, environment.ContentRootPath)
+        var endpoints = CertificateFiles.Find(configuration, environment.ContentRootPath)
             .Where(c => c.Key.StartsWith("Kestrel:Endpoints:", StringComparison.Ordinal))
             .GroupBy(c => c.Key.Split(':')[2]);
         foreach (var endpoint in endpoints)
@@ -49,14 +50,14 @@ internal sealed partial class CertificateRenewalWatcher(
                 fingerprint = Fingerprint(endpoint);
                 foreach (var certificate in endpoint)
                 {
-                    using var loaded = CertificateFileCheck.Load(certificate);
+                    using var loaded = CertificateFiles.Load(certificate);
                     if (!loaded.HasPrivateKey)
                     {
                         throw new CryptographicException($"{certificate.Path} has no private key");
                     }
                 }
             }
-            catch (Exception ex) when (CertificateFileCheck.IsLoadFailure(ex))
+            catch (Exception ex) when (CertificateFiles.IsLoadFailure(ex))
             {
                 if (reportChanges)
                 {

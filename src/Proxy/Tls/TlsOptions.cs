@@ -1,8 +1,6 @@
-using EdgeProxy.Ocsp;
-
 namespace EdgeProxy.Tls;
 
-/// <summary><c>EdgeProxy:Tls</c>.</summary>
+/// <summary><c>EdgeProxy:Tls</c>. Its OCSP keys (<c>OcspStapling</c>, <c>OcspRetryInterval</c>) are bound by <c>OcspOptions</c>.</summary>
 public sealed class TlsOptions
 {
     public const string SectionName = "EdgeProxy:Tls";
@@ -14,12 +12,6 @@ public sealed class TlsOptions
 
     /// <summary>With <see cref="TlsProfile.Custom"/>: IANA names, e.g. <c>TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256</c>, <c>TLS_AES_128_GCM_SHA256</c>.</summary>
     public List<string> CipherSuites { get; set; } = [];
-
-    /// <summary>OCSP stapling: <c>true</c> (best effort), <c>false</c>, or <c>Required</c> (readiness needs a good staple).</summary>
-    public OcspStaplingMode OcspStapling { get; set; } = OcspStaplingMode.True;
-
-    /// <summary>First retry after a failed OCSP fetch; doubles up to an hour.</summary>
-    public TimeSpan OcspRetryInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>How often certificate files are read to pick up renewals.</summary>
     public TimeSpan CertificateCheckInterval { get; set; } = TimeSpan.FromSeconds(30);

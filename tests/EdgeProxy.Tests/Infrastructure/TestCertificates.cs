@@ -39,15 +39,7 @@ public static class TestCertificates
         using var root = rootRequest.CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
 
         using var leafKey = RSA.Create(2048);
-        var leafRequest = new CertificateRequest("CN=localhost", leafKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddDnsName("localhost");
-        names.AddIpAddress(IPAddress.Loopback);
-        leafRequest.CertificateExtensions.Add(names.Build());
-        leafRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
-        leafRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
-        leafRequest.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        leafRequest.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(root, true, false));
+        var leafRequest = IssuedLeafRequest("localhost", leafKey, root);
         leafRequest.CertificateExtensions.Add(CertificateRevocationListBuilder.BuildCrlDistributionPointExtension(["http://127.0.0.1:9/root.crl"]));
         using var leaf = leafRequest.Create(root.SubjectName, X509SignatureGenerator.CreateForECDsa(rootKey), now.AddDays(-1), now.AddDays(90), [1, 2, 3, 4, 5, 6, 7, 8]);
 
@@ -58,6 +50,21 @@ public static class TestCertificates
         File.WriteAllText(chainPath, leaf.ExportCertificatePem() + "\n" + root.ExportCertificatePem());
         File.WriteAllText(keyPath, leafKey.ExportPkcs8PrivateKeyPem());
         return (new PemFiles(chainPath, keyPath, X509CertificateLoader.LoadCertificate(leaf.RawData)), rootPath);
+    }
+
+    /// <summary>A CA-issued TLS server leaf for <paramref name="dnsName"/> and 127.0.0.1 (RSA, so ECDHE-RSA suites apply), to be signed by <paramref name="issuer"/>.</summary>
+    public static CertificateRequest IssuedLeafRequest(string dnsName, RSA key, X509Certificate2 issuer)
+    {
+        var request = new CertificateRequest($"CN={dnsName}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName(dnsName);
+        names.AddIpAddress(IPAddress.Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature | X509KeyUsageFlags.KeyEncipherment, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(issuer, true, false));
+        return request;
     }
 
     private static PemFiles Write(string directory, string name, string dnsName, TimeSpan? validFor, CertificateRequest request, string keyPem)

@@ -6,26 +6,15 @@ using EdgeProxy.Tests.Infrastructure;
 namespace EdgeProxy.Tests.Proxy.Ocsp;
 
 /// <summary>The OCSP request and response codec against a real responder (openssl ocsp).</summary>
-public sealed class OcspCodecTests : IAsyncLifetime
+public sealed class OcspCodecTests : OcspTestPkiFixture
 {
-    private readonly TempDirectory _directory = new();
-    private OcspTestPki _pki = null!;
-
-    public async Task InitializeAsync() => _pki = await OcspTestPki.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _pki.DisposeAsync();
-        _directory.Dispose();
-    }
-
     private async Task<OcspCodec.Answer?> AskAsync(X509Certificate2 leaf, X509Certificate2 issuer)
     {
         var id = OcspCodec.CertificateId.For(leaf, issuer);
         using var content = new ByteArrayContent(OcspCodec.EncodeRequest(id));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
         using var client = new HttpClient();
-        var response = await client.PostAsync(_pki.ResponderUri, content);
+        var response = await client.PostAsync(Pki.ResponderUri, content);
         var answer = OcspCodec.DecodeResponse(await response.Content.ReadAsByteArrayAsync(), id, out var error);
         Assert.True(answer is not null, error);
         return answer;
@@ -41,7 +30,7 @@ public sealed class OcspCodecTests : IAsyncLifetime
     [Fact]
     public async Task A_good_certificate_and_then_a_revoked_one()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
         var issuer = IssuerOf(leaf.CertificatePath);
 
         var good = await AskAsync(leaf.Certificate, issuer);
@@ -49,7 +38,7 @@ public sealed class OcspCodecTests : IAsyncLifetime
         Assert.True(good.ThisUpdate <= DateTimeOffset.UtcNow.AddMinutes(1));
         Assert.True(good.NextUpdate > DateTimeOffset.UtcNow.AddHours(20));
 
-        _pki.Revoke(leaf.Certificate);
+        Pki.Revoke(leaf.Certificate);
         var revoked = await AskAsync(leaf.Certificate, issuer);
         Assert.Equal(OcspCodec.CertificateStatus.Revoked, revoked!.Status);
         Assert.NotNull(revoked.RevokedAt);
@@ -58,8 +47,8 @@ public sealed class OcspCodecTests : IAsyncLifetime
     [Fact]
     public void A_request_round_trips_and_a_response_about_another_certificate_is_refused()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "a", "a.test");
-        var other = _pki.IssueLeaf(_directory.Path, "b", "b.test");
+        var leaf = Pki.IssueLeaf(Directory.Path, "a", "a.test");
+        var other = Pki.IssueLeaf(Directory.Path, "b", "b.test");
         var issuer = IssuerOf(leaf.CertificatePath);
         var id = OcspCodec.CertificateId.For(leaf.Certificate, issuer);
 

@@ -5,19 +5,8 @@ namespace EdgeProxy.Tests.Proxy.Ocsp;
 
 /// <summary>OCSP stapling seen from outside (<c>openssl s_client -status</c>) against a real responder on loopback.</summary>
 [Trait("Process", "Separate")]
-public sealed class OcspStaplingTests : IAsyncLifetime
+public sealed class OcspStaplingTests : OcspTestPkiFixture
 {
-    private readonly TempDirectory _directory = new();
-    private OcspTestPki _pki = null!;
-
-    public async Task InitializeAsync() => _pki = await OcspTestPki.StartAsync();
-
-    public async Task DisposeAsync()
-    {
-        await _pki.DisposeAsync();
-        _directory.Dispose();
-    }
-
     private JsonObject Config(TestCertificates.PemFiles leaf, Action<JsonObject>? tls = null)
     {
         var config = TestConfig.SingleCluster("http://127.0.0.1:9/");
@@ -50,9 +39,9 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task An_idle_proxy_refreshes_its_staple_before_it_expires()
     {
-        _pki.ValidityMinutes = 1; // refreshed at half-life: about 30 s after start
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
-        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        Pki.ValidityMinutes = 1; // refreshed at half-life: about 30 s after start
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), Directory);
         var first = (await OcspStatusAsync(server))["certificates"]![0]!;
         var firstExpiry = first["nextUpdate"]!.GetValue<DateTimeOffset>();
 
@@ -76,9 +65,9 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task With_the_responder_down_at_start_handshakes_work_and_a_staple_appears_once_it_is_back()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
-        _pki.Available = false;
-        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.Available = false;
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), Directory);
 
         var first = await OpenSslCli.ClientAsync(server.HttpsPort, "-status -servername site.test");
         Assert.NotNull(first.Negotiated);
@@ -86,7 +75,7 @@ public sealed class OcspStaplingTests : IAsyncLifetime
         Assert.Equal("responder-unreachable", await StateOf(server));
         Assert.StartsWith("200", await ReadyzAsync(server)); // best effort: not ready-blocking
 
-        _pki.Available = true;
+        Pki.Available = true;
         Assert.True(await Eventually.HoldsAsync(async () => (await StapleAsync(server.HttpsPort, "site.test")).Contains("Cert Status: good"), TimeSpan.FromSeconds(20)),
             $"no staple after the responder came back:\n{server.Output}");
         Assert.Equal("stapled-good", await StateOf(server));
@@ -95,14 +84,14 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task A_restart_while_the_responder_is_down_staples_the_response_kept_on_disk()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
-        await using (var first = await ProxyServerProcess.StartAsync(Config(leaf), _directory))
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        await using (var first = await ProxyServerProcess.StartAsync(Config(leaf), Directory))
         {
             Assert.Contains("Cert Status: good", await StapleAsync(first.HttpsPort, "site.test"));
         }
 
-        _pki.Available = false;
-        await using var second = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        Pki.Available = false;
+        await using var second = await ProxyServerProcess.StartAsync(Config(leaf), Directory);
         Assert.Contains("Cert Status: good", await StapleAsync(second.HttpsPort, "site.test"));
         var status = (await OcspStatusAsync(second))["certificates"]![0]!;
         Assert.Equal("stapled-good", (string?)status["state"]);
@@ -112,9 +101,9 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task A_revoked_certificate_is_reported_and_stapled_as_revoked()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
-        _pki.Revoke(leaf.Certificate);
-        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.Revoke(leaf.Certificate);
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), Directory);
 
         Assert.Equal("revoked", await StateOf(server));
         Assert.Contains("Cert Status: revoked", await StapleAsync(server.HttpsPort, "site.test"));
@@ -124,15 +113,15 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task A_certificate_without_ocsp_url_is_not_applicable_and_one_without_its_issuer_cannot_be_stapled()
     {
-        var noUrl = _pki.IssueLeaf(_directory.Path, "nourl", "nourl.test", withOcspUrl: false);
-        var leafOnly = _pki.IssueLeaf(_directory.Path, "leafonly", "leafonly.test", fullChain: false);
+        var noUrl = Pki.IssueLeaf(Directory.Path, "nourl", "nourl.test", withOcspUrl: false);
+        var leafOnly = Pki.IssueLeaf(Directory.Path, "leafonly", "leafonly.test", fullChain: false);
         var config = Config(noUrl);
         config["Kestrel"]!["Endpoints"]!["Https"]!["Sni"] = new JsonObject
         {
             ["leafonly.test"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = leafOnly.CertificatePath, ["KeyPath"] = leafOnly.KeyPath } },
             ["*"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = noUrl.CertificatePath, ["KeyPath"] = noUrl.KeyPath } },
         };
-        await using var server = await ProxyServerProcess.StartAsync(config, _directory);
+        await using var server = await ProxyServerProcess.StartAsync(config, Directory);
 
         var certificates = (await OcspStatusAsync(server))["certificates"]!.AsArray();
         var byKey = certificates.ToDictionary(c => (string)c!["key"]!, c => c!);
@@ -150,8 +139,8 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task Sni_certificates_are_stapled_too()
     {
-        var a = _pki.IssueLeaf(_directory.Path, "a", "a.test");
-        var b = _pki.IssueLeaf(_directory.Path, "b", "b.test");
+        var a = Pki.IssueLeaf(Directory.Path, "a", "a.test");
+        var b = Pki.IssueLeaf(Directory.Path, "b", "b.test");
         var config = Config(a);
         config["Kestrel"]!["Endpoints"]!["Https"]!.AsObject().Remove("Certificate");
         config["Kestrel"]!["Endpoints"]!["Https"]!["Sni"] = new JsonObject
@@ -159,7 +148,7 @@ public sealed class OcspStaplingTests : IAsyncLifetime
             ["a.test"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = a.CertificatePath, ["KeyPath"] = a.KeyPath } },
             ["b.test"] = new JsonObject { ["Certificate"] = new JsonObject { ["Path"] = b.CertificatePath, ["KeyPath"] = b.KeyPath } },
         };
-        await using var server = await ProxyServerProcess.StartAsync(config, _directory);
+        await using var server = await ProxyServerProcess.StartAsync(config, Directory);
 
         Assert.Contains("Cert Status: good", await StapleAsync(server.HttpsPort, "a.test"));
         Assert.Contains("Cert Status: good", await StapleAsync(server.HttpsPort, "b.test"));
@@ -172,24 +161,24 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task Must_staple_or_required_without_a_staple_is_not_ready()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test", mustStaple: true);
-        _pki.Available = false;
-        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory, waitForReady: false);
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test", mustStaple: true);
+        Pki.Available = false;
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), Directory, waitForReady: false);
 
         Assert.True(await Eventually.HoldsAsync(async () => (await ReadyzAsync(server)).Contains("no good staple for Kestrel:Endpoints:Https:Certificate (Must-Staple)"), TimeSpan.FromSeconds(20)));
         Assert.StartsWith("503", await ReadyzAsync(server));
         Assert.Contains("is Must-Staple but has no good staple", server.Output);
 
-        _pki.Available = true;
+        Pki.Available = true;
         Assert.True(await Eventually.HoldsAsync(async () => (await ReadyzAsync(server)).StartsWith("200", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
     }
 
     [Fact]
     public async Task Required_mode_is_not_ready_without_a_staple()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
-        _pki.Available = false;
-        await using var server = await ProxyServerProcess.StartAsync(Config(leaf, tls => tls["OcspStapling"] = "Required"), _directory, waitForReady: false);
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.Available = false;
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf, tls => tls["OcspStapling"] = "Required"), Directory, waitForReady: false);
 
         Assert.True(await Eventually.HoldsAsync(async () => (await ReadyzAsync(server)).StartsWith("503 Unhealthy", StringComparison.Ordinal) &&
             (await ReadyzAsync(server)).Contains("ocsp: Unhealthy - no good staple", StringComparison.Ordinal), TimeSpan.FromSeconds(20)));
@@ -198,8 +187,8 @@ public sealed class OcspStaplingTests : IAsyncLifetime
     [Fact]
     public async Task The_first_handshake_after_start_carries_a_good_staple()
     {
-        var leaf = _pki.IssueLeaf(_directory.Path, "site", "site.test");
-        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), _directory);
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), Directory);
 
         var output = await StapleAsync(server.HttpsPort, "site.test");
 
