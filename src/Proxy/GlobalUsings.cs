@@ -1,1 +1,2 @@
 global using System.Net;
+global using System.Diagnostics.CodeAnalysis;

@@ -1,5 +1,6 @@
 using EdgeProxy.Hosting;
 using EdgeProxy.Tls;
+using EdgeProxy.Common;
 
 // Table of contents: tune the runtime, parse the command line, apply the TLS policy, build and validate everything
 // (EdgeProxyApplication), then either report (--check) or serve.
@@ -11,13 +12,16 @@ if (command.Error is { } usageError)
     return 1;
 }
 
+// The file is read once; the TLS policy and the application are built from the same bytes.
+var file = ConfigFile.Read(command.ConfigPath);
+
 // Before anything uses cryptography: OpenSSL reads its configuration, and so the TLS policy, only once.
-if (!command.CheckOnly && OpenSslTlsPolicy.ApplyBeforeFirstUse(command) is { Count: > 0 } tlsErrors)
+if (!command.CheckOnly && OpenSslTlsPolicy.ApplyBeforeFirstUse(command, file) is { Count: > 0 } tlsErrors)
 {
     return Invalid(tlsErrors);
 }
 
-var startup = await EdgeProxyApplication.PrepareAsync(command);
+var startup = await EdgeProxyApplication.PrepareAsync(command, file);
 if (startup.Errors.Count > 0)
 {
     return Invalid(startup.Errors);

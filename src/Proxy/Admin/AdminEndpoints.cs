@@ -1,6 +1,7 @@
 using System.Text;
 using EdgeProxy.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Admin;
 

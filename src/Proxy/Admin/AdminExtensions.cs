@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Admin;
 
@@ -15,22 +16,7 @@ public static class AdminExtensions
         services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<AdminListener>());
         services.AddSingleton<StatusReport>();
         services.AddSingleton<AdminEndpoints>();
-        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<ProxyStatusSection>(sp));
-        services.AddHealthChecks().AddCheck<HostReadinessCheck>("host", tags: [AdminHealthTags.Ready]);
-        return services;
-    }
-
-    /// <summary>Adds a section to <c>/status</c>.</summary>
-    public static IServiceCollection AddStatusSection(this IServiceCollection services, Func<IServiceProvider, IStatusSection> factory)
-    {
-        services.AddSingleton(factory);
-        return services;
-    }
-
-    /// <summary>Adds a GET path to the admin listener.</summary>
-    public static IServiceCollection AddAdminRoute(this IServiceCollection services, string path, Func<IServiceProvider, Func<HttpContext, Task>> handlerFactory)
-    {
-        services.AddSingleton(sp => new AdminRoute(path, handlerFactory(sp)));
+        services.AddReadinessCheck<HostReadinessCheck>("host");
         return services;
     }
 

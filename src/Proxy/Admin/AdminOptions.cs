@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace EdgeProxy.Admin;
 
 public sealed class AdminOptions

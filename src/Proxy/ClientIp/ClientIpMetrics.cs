@@ -1,6 +1,7 @@
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.ClientIp;
 using Prometheus;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.ClientIp;
 

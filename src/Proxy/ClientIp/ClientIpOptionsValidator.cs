@@ -1,6 +1,6 @@
-using EdgeProxy.Hosting;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.ClientIp;
 

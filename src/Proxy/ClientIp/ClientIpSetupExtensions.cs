@@ -1,9 +1,7 @@
-using EdgeProxy.Admin;
 using EdgeProxy.Cloudflare;
-using EdgeProxy.Hosting;
-using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.ClientIp;
 
@@ -20,7 +18,7 @@ public static class ClientIpSetupExtensions
         services.AddClientIp();
         services.AddPublicEndpointSetup<TrustedPeerEndpointSetup>();
         services.AddCloudflareRanges();
-        services.AddSingleton<IMetricsPublisher, ClientIpMetrics>();
+        services.AddMetricsPublisher<ClientIpMetrics>();
         services.AddAdminRoute("/trust", sp => ActivatorUtilities.CreateInstance<TrustEndpoint>(sp).HandleAsync);
         return services;
     }

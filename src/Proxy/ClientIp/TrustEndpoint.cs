@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json.Nodes;
 using EdgeProxy.Cloudflare;
 using EdgeProxy.Middleware.ClientIp;

@@ -1,7 +1,7 @@
-using EdgeProxy.Hosting;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.AspNetCore.Server.Kestrel;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.ClientIp;
 

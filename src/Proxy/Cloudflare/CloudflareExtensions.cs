@@ -1,7 +1,5 @@
-using EdgeProxy.Admin;
-using EdgeProxy.Hosting;
-using EdgeProxy.Metrics;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Cloudflare;
 
@@ -28,15 +26,9 @@ public static class CloudflareExtensions
                 client.DefaultRequestHeaders.UserAgent.ParseAdd("EdgeProxy");
             })
             .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = true, MaxAutomaticRedirections = 5 });
-        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<CloudflareStatusSection>(sp));
-        services.AddHealthChecks().AddCheck<CloudflareReadinessCheck>("cloudflare-ranges", tags: [AdminHealthTags.Ready]);
-        services.AddSingleton<IMetricsPublisher>(sp => new CloudflareMetricsPublisher(
-            sp.GetRequiredService<CloudflareMetrics>(), sp.GetRequiredService<CloudflareRangeRefresher>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddStatusSection<CloudflareStatusSection>();
+        services.AddReadinessCheck<CloudflareReadinessCheck>("cloudflare-ranges");
+        services.AddMetricsPublisher<CloudflareMetricsPublisher>();
         return services;
-    }
-
-    private sealed class CloudflareMetricsPublisher(CloudflareMetrics metrics, CloudflareRangeRefresher refresher, TimeProvider timeProvider) : IMetricsPublisher
-    {
-        public void Publish() => metrics.Publish(refresher, timeProvider.GetUtcNow());
     }
 }

@@ -1,4 +1,3 @@
-using System.Net;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
 

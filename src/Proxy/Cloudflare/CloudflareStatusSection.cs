@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EdgeProxy.Admin;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Cloudflare;
 

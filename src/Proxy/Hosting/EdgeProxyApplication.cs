@@ -1,6 +1,5 @@
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
-using EdgeProxy.Configuration;
 using EdgeProxy.Https;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.AccessLog;
@@ -11,6 +10,8 @@ using EdgeProxy.Ocsp;
 using EdgeProxy.OriginPulls;
 using EdgeProxy.Tls;
 using Yarp.ReverseProxy.Transforms;
+using EdgeProxy.Common;
+using EdgeProxy.ReverseProxy;
 
 namespace EdgeProxy.Hosting;
 
@@ -23,11 +24,11 @@ public static class EdgeProxyApplication
     /// Builds the application and validates its configuration (JSON, options, certificates, routes and clusters).
     /// Returns the errors instead of an application when anything is wrong; nothing has listened yet either way.
     /// </summary>
+    /// <param name="file">The configuration file as read at start (<c>command.ConfigPath</c>).</param>
     /// <param name="configureServices">Replaces services after the proxy's own (tests use it for a fake clock).</param>
-    public static async Task<EdgeProxyStartup> PrepareAsync(EdgeProxyCommandLine command, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
+    public static async Task<EdgeProxyStartup> PrepareAsync(EdgeProxyCommandLine command, ConfigFile file, Action<IServiceCollection>? configureServices = null, CancellationToken cancellationToken = default)
     {
-        var configBytes = await File.ReadAllBytesAsync(command.ConfigPath, cancellationToken);
-        if (ConfigFileJson.Validate(command.ConfigPath, configBytes) is { } jsonError)
+        if (file.JsonError is { } jsonError)
         {
             return EdgeProxyStartup.Failed([jsonError]);
         }
@@ -35,7 +36,7 @@ public static class EdgeProxyApplication
         WebApplication app;
         try
         {
-            app = Build(command, configureServices);
+            app = Build(command, file, configureServices);
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
@@ -46,7 +47,7 @@ public static class EdgeProxyApplication
         errors.AddRange(StartupOptionsValidation.Validate(app.Services));
         errors.AddRange(CertificateFileCheck.Validate(app.Configuration, app.Environment.ContentRootPath));
 
-        var proxyConfig = await app.Services.GetRequiredService<ProxyConfigLoader>().LoadAsync(configBytes, cancellationToken);
+        var proxyConfig = await app.Services.GetRequiredService<ProxyConfigLoader>().LoadAsync(file, cancellationToken);
         errors.AddRange(proxyConfig.Errors);
         if (errors.Count > 0)
         {
@@ -54,12 +55,12 @@ public static class EdgeProxyApplication
             return EdgeProxyStartup.Failed(errors);
         }
 
-        app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, configBytes);
+        app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, file);
         ConfigurePipeline(app);
         return new EdgeProxyStartup(app, [], proxyConfig.Summary);
     }
 
-    private static WebApplication Build(EdgeProxyCommandLine command, Action<IServiceCollection>? configureServices)
+    private static WebApplication Build(EdgeProxyCommandLine command, ConfigFile file, Action<IServiceCollection>? configureServices)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
@@ -67,7 +68,7 @@ public static class EdgeProxyApplication
             ContentRootPath = Path.GetDirectoryName(command.ConfigPath),
         });
 
-        builder.Configuration.UseEdgeProxyConfigFile(command);
+        builder.Configuration.UseEdgeProxyConfigFile(command, file);
         // Data protection only signs YARP's session-affinity cookies; its "keys not encrypted at rest" warning is noise here.
         builder.Logging.AddFilter("Microsoft.AspNetCore.DataProtection", LogLevel.Error);
         // While this category is enabled at any level, ASP.NET Core starts an Activity and a log scope for every request

@@ -1,4 +1,5 @@
 using Prometheus;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Metrics;
 

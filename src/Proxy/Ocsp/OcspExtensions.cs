@@ -1,9 +1,7 @@
-using EdgeProxy.Admin;
-using EdgeProxy.Hosting;
-using EdgeProxy.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Ocsp;
 
@@ -18,8 +16,8 @@ public static class OcspExtensions
             services.AddOptions<OcspOptions>().BindConfiguration(OcspOptions.SectionName).ValidateOnStart();
             services.AddHttpClient(OcspResponderClient.HttpClientName)
                 .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false }); // never through our own proxy
-            services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OcspStatusSection>(sp));
-            services.AddHealthChecks().AddCheck<OcspReadinessCheck>("ocsp", tags: [AdminHealthTags.Ready]);
+            services.AddStatusSection<OcspStatusSection>();
+            services.AddReadinessCheck<OcspReadinessCheck>("ocsp");
         }
 
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OcspOptions>, OcspOptionsValidator>());

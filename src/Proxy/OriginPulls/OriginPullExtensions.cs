@@ -1,7 +1,5 @@
-using EdgeProxy.Admin;
-using EdgeProxy.Hosting;
-using EdgeProxy.Metrics;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.OriginPulls;
 
@@ -20,8 +18,8 @@ public static class OriginPullExtensions
             sp.GetRequiredService<TimeProvider>(), out var errors) ?? throw new OptionsValidationException(OriginPullOptions.SectionName, typeof(OriginPullOptions), errors));
         services.AddSingleton<OriginPullCounters>();
         services.AddPublicEndpointSetup<OriginPullEndpointSetup>();
-        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<OriginPullStatusSection>(sp));
-        services.AddSingleton<IMetricsPublisher, OriginPullMetrics>();
+        services.AddStatusSection<OriginPullStatusSection>();
+        services.AddMetricsPublisher<OriginPullMetrics>();
         return services;
     }
 }

@@ -1,5 +1,6 @@
 using EdgeProxy.Metrics;
 using Prometheus;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.OriginPulls;
 

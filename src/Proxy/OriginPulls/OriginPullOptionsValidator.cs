@@ -1,5 +1,5 @@
-using EdgeProxy.Hosting;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.OriginPulls;
 

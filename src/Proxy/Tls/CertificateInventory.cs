@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using EdgeProxy.Certificates;
-using EdgeProxy.Hosting;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tls;
 

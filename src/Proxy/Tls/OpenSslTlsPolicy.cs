@@ -1,6 +1,5 @@
 using System.Runtime.InteropServices;
-using EdgeProxy.Configuration;
-using EdgeProxy.Hosting;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tls;
 
@@ -19,10 +18,9 @@ public static partial class OpenSslTlsPolicy
     public static string? AppliedFile { get; private set; }
 
     /// <summary>Writes the OpenSSL configuration for the configured policy and points OpenSSL at it. Returns what is wrong instead.</summary>
-    public static IReadOnlyList<string> ApplyBeforeFirstUse(EdgeProxyCommandLine command)
+    public static IReadOnlyList<string> ApplyBeforeFirstUse(EdgeProxyCommandLine command, ConfigFile file)
     {
-        var content = File.ReadAllBytes(command.ConfigPath);
-        if (ConfigFileJson.Validate(command.ConfigPath, content) is not null)
+        if (file.JsonError is not null)
         {
             return []; // start-up validation reports the file itself
         }
@@ -32,7 +30,7 @@ public static partial class OpenSslTlsPolicy
             return [$"{TlsOptions.SectionName}: the TLS policy is enforced through OpenSSL, which .NET uses only on Linux; {RuntimeInformation.OSDescription} is not supported"];
         }
 
-        var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, content).Build();
+        var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, file).Build();
         TlsOptions options;
         try
         {

@@ -1,7 +1,7 @@
-using EdgeProxy.Admin;
-using EdgeProxy.Metrics;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tls;
 
@@ -25,8 +25,8 @@ public static class TlsExtensions
         services.AddSingleton<CertificateInventory>();
         services.AddSingleton<CertificateExpiryMonitor>();
         services.AddHostedService(sp => sp.GetRequiredService<CertificateExpiryMonitor>());
-        services.AddSingleton<IMetricsPublisher>(sp => sp.GetRequiredService<CertificateExpiryMonitor>());
-        services.AddStatusSection(sp => ActivatorUtilities.CreateInstance<TlsStatusSection>(sp));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsPublisher, CertificateExpiryMonitor>(sp => sp.GetRequiredService<CertificateExpiryMonitor>()));
+        services.AddStatusSection<TlsStatusSection>();
         return services;
     }
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using EdgeProxy.Admin;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tls;
 

@@ -10,6 +10,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.DependencyInjection;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tests.Infrastructure;
 
@@ -41,7 +42,8 @@ public sealed class ProxyUnderTest : IAsyncDisposable
             AllowAutoRedirect = false,
             UseProxy = false,
             SslOptions = { RemoteCertificateValidationCallback = (_, certificate, _, _) => certificate is not null && ServedCertificateIsExpected(certificate) },
-        }) { BaseAddress = HttpsUri };
+        })
+        { BaseAddress = HttpsUri };
         Admin = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = AdminUri };
     }
 
@@ -86,7 +88,7 @@ public sealed class ProxyUnderTest : IAsyncDisposable
     private static async Task<ProxyUnderTest> StartAsync(TempDirectory directory, bool ownsDirectory, string configPath, Action<IServiceCollection>? configureServices, string[] args)
     {
         var command = EdgeProxyCommandLine.Parse(["--config", configPath, .. args], configFromEnvironment: null);
-        var startup = await EdgeProxyApplication.PrepareAsync(command, configureServices);
+        var startup = await EdgeProxyApplication.PrepareAsync(command, ConfigFile.Read(command.ConfigPath), configureServices);
         if (startup.App is null)
         {
             throw new InvalidOperationException("proxy configuration rejected: " + string.Join("; ", startup.Errors));

@@ -1,8 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using System.Text.Json.Nodes;
-using EdgeProxy.Middleware.ClientIp;
 using EdgeProxy.Tests.Infrastructure;
 using static EdgeProxy.Tests.Proxy.ClientIp.ClientIpScenario;
 using Microsoft.Extensions.DependencyInjection;

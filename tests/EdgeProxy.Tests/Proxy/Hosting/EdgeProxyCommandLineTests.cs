@@ -1,5 +1,5 @@
-using EdgeProxy.Hosting;
 using EdgeProxy.Tests.Infrastructure;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tests.Proxy.Hosting;
 

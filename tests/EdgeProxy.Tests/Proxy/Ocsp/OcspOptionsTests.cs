@@ -1,10 +1,8 @@
-using EdgeProxy.Admin;
-using EdgeProxy.Metrics;
 using EdgeProxy.Ocsp;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Tests.Proxy.Ocsp;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Configuration.Json;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.Common;
 
 /// <summary>
 /// The configuration file's content as validated, read from memory: what runs is exactly what was checked, and the

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EdgeProxy.Admin;
+namespace EdgeProxy.Common;
 
 /// <summary>Builds the arrays of <c>/status</c> sections as JSON trees.</summary>
 public static class StatusJson

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>Ready once routes are applied; a refused edit does not make the proxy unready, it keeps serving the previous routes.</summary>
 internal sealed class ProxyConfigReadinessCheck(ProxyConfigStatus status) : IHealthCheck

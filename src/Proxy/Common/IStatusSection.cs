@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
 
-namespace EdgeProxy.Admin;
+namespace EdgeProxy.Common;
 
 /// <summary>One section of <c>/status</c>. Each feature registers its own with <c>AddStatusSection</c>.</summary>
 public interface IStatusSection

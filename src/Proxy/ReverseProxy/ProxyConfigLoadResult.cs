@@ -1,6 +1,6 @@
 using Yarp.ReverseProxy.Configuration;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>Routes and clusters read from the file, with every reason they may not be applied.</summary>
 public sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters, IReadOnlyList<string> Errors)

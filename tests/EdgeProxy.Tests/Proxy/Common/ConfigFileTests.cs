@@ -1,15 +1,15 @@
 using System.Text;
-using EdgeProxy.Configuration;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Tests.Proxy.Configuration;
+namespace EdgeProxy.Tests.Proxy.Common;
 
-public sealed class ConfigFileJsonTests
+public sealed class ConfigFileTests
 {
     [Theory]
     [InlineData("{}")]
     [InlineData("{ // comments as .NET allows\n \"a\": [1, 2,], }")]
     public void Accepts_what_the_dotnet_json_provider_accepts(string json) =>
-        Assert.Null(ConfigFileJson.Validate("f.json", Encoding.UTF8.GetBytes(json)));
+        Assert.Null(ConfigFile.FromContent("f.json", Encoding.UTF8.GetBytes(json)).JsonError);
 
     [Theory]
     [InlineData("", "invalid JSON")]
@@ -17,7 +17,7 @@ public sealed class ConfigFileJsonTests
     [InlineData("[1]", "must be an object")]
     public void Rejects_with_the_file_name(string json, string expected)
     {
-        var error = ConfigFileJson.Validate("f.json", Encoding.UTF8.GetBytes(json));
+        var error = ConfigFile.FromContent("f.json", Encoding.UTF8.GetBytes(json)).JsonError;
         Assert.NotNull(error);
         Assert.StartsWith("f.json: ", error);
         Assert.Contains(expected, error);

@@ -1,7 +1,7 @@
-using EdgeProxy.Hosting;
 using Yarp.ReverseProxy.Configuration;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>
 /// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
@@ -11,15 +11,15 @@ public sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValid
 {
     public const string SectionName = "ReverseProxy";
 
-    public async Task<ProxyConfigLoadResult> LoadAsync(byte[] fileContent, CancellationToken cancellationToken = default)
+    public async Task<ProxyConfigLoadResult> LoadAsync(ConfigFile configFile, CancellationToken cancellationToken = default)
     {
-        var file = command.ConfigPath;
-        if (ConfigFileJson.Validate(file, fileContent) is { } jsonError)
+        var file = configFile.Path;
+        if (configFile.JsonError is { } jsonError)
         {
             return ProxyConfigLoadResult.Failed(jsonError);
         }
 
-        var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, fileContent).Build();
+        var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, configFile).Build();
         IProxyConfig config;
         try
         {

@@ -1,4 +1,4 @@
-namespace EdgeProxy.Hosting;
+namespace EdgeProxy.Common;
 
 /// <summary>
 /// EdgeProxy's own switches (<c>--config PATH</c>, <c>--check</c>) taken out of the command line; every other argument

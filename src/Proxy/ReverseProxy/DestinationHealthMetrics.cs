@@ -1,8 +1,10 @@
+using EdgeProxy.Metrics;
 using Prometheus;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Metrics;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>Publishes YARP's destination health at scrape time (no work on the request path).</summary>
 internal sealed class DestinationHealthMetrics : IMetricsPublisher

@@ -1,4 +1,4 @@
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 public sealed class ConfigFileWatcherOptions
 {

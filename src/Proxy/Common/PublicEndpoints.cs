@@ -1,4 +1,4 @@
-namespace EdgeProxy.Hosting;
+namespace EdgeProxy.Common;
 
 /// <summary>What the configuration says about the public listeners (<c>Kestrel:Endpoints</c>).</summary>
 public static class PublicEndpoints

@@ -1,4 +1,4 @@
-namespace EdgeProxy.Hosting;
+namespace EdgeProxy.Common;
 
 /// <summary>Process-wide settings under <c>EdgeProxy</c> that belong to no single feature.</summary>
 public sealed class EdgeProxyOptions

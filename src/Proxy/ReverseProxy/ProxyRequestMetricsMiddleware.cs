@@ -1,7 +1,8 @@
+using EdgeProxy.Metrics;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
-namespace EdgeProxy.Metrics;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>Counts each forwarded request by route, cluster and status, and each forwarding error by kind.</summary>
 internal sealed class ProxyRequestMetricsMiddleware(RequestDelegate next, ProxyMetrics metrics)

@@ -1,8 +1,8 @@
 using System.Text.Json.Nodes;
 using Yarp.ReverseProxy;
-using Yarp.ReverseProxy.Model;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Admin;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>The <c>proxy</c> section of <c>/status</c>: YARP's live routes, clusters and destination health.</summary>
 internal sealed class ProxyStatusSection(IProxyStateLookup proxyState) : IStatusSection

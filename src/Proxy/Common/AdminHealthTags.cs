@@ -1,4 +1,4 @@
-namespace EdgeProxy.Admin;
+namespace EdgeProxy.Common;
 
 /// <summary>Health check tags: <c>/readyz</c> runs the checks tagged <see cref="Ready"/>; <c>/healthz</c> those tagged <see cref="Live"/>.</summary>
 public static class AdminHealthTags

@@ -1,7 +1,7 @@
-using EdgeProxy.Hosting;
 using Microsoft.Extensions.Options;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>
 /// Notices changes of the configuration file, whether an editor rewrites it in place or a deploy tool renames a new

@@ -1,8 +1,7 @@
 using System.Text.Json.Nodes;
-using EdgeProxy.Admin;
-using EdgeProxy.Hosting;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>What the running routes came from and what happened to the latest edit; the <c>config</c> section of <c>/status</c>.</summary>
 public sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusSection

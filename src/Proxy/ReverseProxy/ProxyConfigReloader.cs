@@ -1,9 +1,9 @@
 using System.Security.Cryptography;
-using EdgeProxy.Hosting;
 using EdgeProxy.Metrics;
 using Yarp.ReverseProxy.Configuration;
+using EdgeProxy.Common;
 
-namespace EdgeProxy.Configuration;
+namespace EdgeProxy.ReverseProxy;
 
 /// <summary>
 /// Re-reads the configuration file and swaps YARP's routes and clusters only when the whole new version is valid.
@@ -22,9 +22,9 @@ public sealed partial class ProxyConfigReloader(
     private byte[] _lastSeenHash = [];
     private bool _emptySeen;
 
-    internal void ApplyInitial(ProxyConfigLoadResult result, byte[] content)
+    internal void ApplyInitial(ProxyConfigLoadResult result, ConfigFile file)
     {
-        _lastSeenHash = SHA256.HashData(content);
+        _lastSeenHash = SHA256.HashData(file.Content);
         Apply(result);
         LogApplied(command.ConfigPath, result.Summary);
     }
@@ -63,7 +63,7 @@ public sealed partial class ProxyConfigReloader(
             }
 
             _lastSeenHash = hash;
-            var result = await loader.LoadAsync(content, cancellationToken);
+            var result = await loader.LoadAsync(ConfigFile.FromContent(command.ConfigPath, content), cancellationToken);
             if (result.IsValid)
             {
                 Apply(result);

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+
+namespace EdgeProxy.Common;
+
+/// <summary>How a feature plugs into the host: a <c>/status</c> section, an admin route, metrics, readiness, public listeners.</summary>
+public static class ExtensionPointExtensions
+{
+    /// <summary>Adds a section to <c>/status</c>.</summary>
+    public static IServiceCollection AddStatusSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
+        where T : class, IStatusSection
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, T>());
+        return services;
+    }
+
+    /// <summary>Adds a GET path to the admin listener.</summary>
+    public static IServiceCollection AddAdminRoute(this IServiceCollection services, string path, Func<IServiceProvider, Func<HttpContext, Task>> handlerFactory)
+    {
+        services.AddSingleton(sp => new AdminRoute(path, handlerFactory(sp)));
+        return services;
+    }
+
+    /// <summary>Adds gauges and counters copied from live state when <c>/metrics</c> is scraped.</summary>
+    public static IServiceCollection AddMetricsPublisher<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
+        where T : class, IMetricsPublisher
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsPublisher, T>());
+        return services;
+    }
+
+    /// <summary>Adds a check that <c>/readyz</c> runs.</summary>
+    public static IServiceCollection AddReadinessCheck<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services, string name)
+        where T : class, IHealthCheck
+    {
+        services.AddHealthChecks().AddCheck<T>(name, tags: [AdminHealthTags.Ready]);
+        return services;
+    }
+
+    /// <summary>Adds a feature's part in setting up every public listener (see <see cref="IPublicEndpointSetup"/>).</summary>
+    public static IServiceCollection AddPublicEndpointSetup<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
+        where T : class, IPublicEndpointSetup
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IPublicEndpointSetup, T>());
+        return services;
+    }
+}

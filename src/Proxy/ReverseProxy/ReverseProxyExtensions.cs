@@ -1,0 +1,38 @@
+using EdgeProxy.Common;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace EdgeProxy.ReverseProxy;
+
+public static class ReverseProxyExtensions
+{
+    /// <summary>
+    /// Routes and clusters from the <c>ReverseProxy</c> section of the file, validated on every change before they apply;
+    /// their state in <c>/status</c> (<c>config</c>, <c>proxy</c>), readiness and destination-health metrics.
+    /// </summary>
+    public static IReverseProxyBuilder LoadFromValidatedConfigFile(this IReverseProxyBuilder builder)
+    {
+        var services = builder.Services;
+        services.TryAddSingleton(new InMemoryConfigProvider([], []));
+        services.TryAddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
+        services.TryAddSingleton<ProxyConfigLoader>();
+        services.TryAddSingleton<ProxyConfigStatus>();
+        services.TryAddSingleton<ProxyConfigReloader>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConfigFileWatcher>());
+        services.AddOptions<ConfigFileWatcherOptions>().BindConfiguration(ConfigFileWatcherOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConfigFileWatcherOptions>, ConfigFileWatcherOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, ProxyConfigStatus>(sp => sp.GetRequiredService<ProxyConfigStatus>()));
+        services.AddStatusSection<ProxyStatusSection>();
+        services.AddMetricsPublisher<DestinationHealthMetrics>();
+        services.AddReadinessCheck<ProxyConfigReadinessCheck>("proxy-config");
+        return builder;
+    }
+
+    /// <summary>Counts forwarded requests; goes first in the YARP pipeline so that it sees the final status.</summary>
+    public static IReverseProxyApplicationBuilder UseProxyRequestMetrics(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<ProxyRequestMetricsMiddleware>();
+        return proxy;
+    }
+}
