@@ -26,9 +26,9 @@ public class PipelineMiddlewareBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        var options = Options.Create(new ClientIpOptions { TrustCloudflare = true });
-        var registry = new TrustedNetworkRegistry(options);
-        registry.UpdateCloudflare(Cloudflare.CloudflareSnapshot.Ranges.Select(r => IPNetwork2.Parse(r)));
+        var options = Options.Create(new ClientIpOptions { Header = "CF-Connecting-IP", Ipv6Header = "CF-Connecting-IPv6", WorkerHeader = "CF-Worker", TrustedPeerHeaderPrefix = "cf-" });
+        var registry = new TrustedNetworkRegistry();
+        registry.Set("cloudflare", Cloudflare.CloudflareSnapshot.Ranges.Select(r => IPNetwork2.Parse(r)));
         _clientIp = new ClientIpMiddleware(Terminal, registry, new ClientIpCounters(), options);
         _hsts = new HstsMiddleware(Terminal, Options.Create(new HstsOptions()));
         _context = new DefaultHttpContext();

@@ -24,7 +24,7 @@ public class TrustedNetworkSetBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        _set = new TrustedNetworkSet(CloudflareRanges.Select(r => new TrustedNetwork(IPNetwork2.Parse(r), TrustedNetwork.CloudflareRule)));
+        _set = new TrustedNetworkSet(CloudflareRanges.Select(r => new TrustedNetwork(IPNetwork2.Parse(r), "cloudflare")));
         _ipNetwork2 = [.. CloudflareRanges.Select(r => IPNetwork2.Parse(r))];
         _systemNetworks = [.. CloudflareRanges.Select(IPNetwork.Parse)];
         _address = IPAddress.Parse(Peer switch

@@ -14,10 +14,10 @@ public sealed class ClientIpCounters
     /// <summary>Requests from a trusted peer whose header was empty, repeated, a list or not an IP address (peer used).</summary>
     public long MalformedHeader => Interlocked.Read(ref _malformedHeader);
 
-    /// <summary>Requests from a trusted peer relaying a Worker of a zone not in <see cref="ClientIpOptions.WorkerZones"/> (peer used, Cloudflare headers dropped).</summary>
+    /// <summary>Requests from a trusted peer relaying a Worker of a zone not in <see cref="ClientIpOptions.WorkerZones"/> (peer used, its trusted-prefix headers dropped).</summary>
     public long WorkerRefused => Interlocked.Read(ref _workerRefused);
 
-    /// <summary>Connections closed at accept because <see cref="ClientIpOptions.RequireTrustedPeer"/> is on.</summary>
+    /// <summary>Connections closed at accept by <see cref="TrustedPeerConnectionFilter"/>.</summary>
     public long LockedOut => Interlocked.Read(ref _lockedOut);
 
     internal void CountUntrustedHeader() => Interlocked.Increment(ref _untrustedHeader);

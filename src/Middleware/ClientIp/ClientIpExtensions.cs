@@ -7,9 +7,15 @@ namespace EdgeProxy.Middleware.ClientIp;
 
 public static class ClientIpExtensions
 {
-    /// <summary>The trusted-network registry, the counters and the connection filter; options are bound by the host.</summary>
-    public static IServiceCollection AddClientIp(this IServiceCollection services)
+    /// <summary>Client-IP restoration: the trusted-network registry (filled by the host's range sources), the counters and the connection filter.</summary>
+    public static IServiceCollection AddClientIp(this IServiceCollection services, Action<ClientIpOptions>? configure = null)
     {
+        var options = services.AddOptions<ClientIpOptions>();
+        if (configure is not null)
+        {
+            options.Configure(configure);
+        }
+
         services.TryAddSingleton<TrustedNetworkRegistry>();
         services.TryAddSingleton<ClientIpCounters>();
         services.TryAddSingleton<TrustedPeerConnectionFilter>();

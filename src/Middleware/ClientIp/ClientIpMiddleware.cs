@@ -6,7 +6,7 @@ using Microsoft.Extensions.Primitives;
 namespace EdgeProxy.Middleware.ClientIp;
 
 /// <summary>
-/// Restores the real client IP, per request (Cloudflare carries many visitors over one connection): a peer inside the
+/// Restores the real client IP, per request (a CDN carries many visitors over one connection): a peer inside the
 /// trusted networks that sends exactly one well-formed client-IP header value is believed, unless its connection failed
 /// to prove itself (<see cref="IPeerVerificationFeature"/>) or it relays a Worker of a zone not in
 /// <see cref="ClientIpOptions.WorkerZones"/>; anything else falls back to the peer. Headers a client must not control are
@@ -19,9 +19,13 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
 
     private static readonly IPNetwork PseudoIpv4 = IPNetwork.Parse("240.0.0.0/4");
 
-    private readonly ClientIpOptions _options = options.Value;
+    private readonly ClientIpOptions _options = string.IsNullOrWhiteSpace(options.Value.Header)
+        ? throw new ArgumentException("ClientIpOptions.Header must name the client-IP header", nameof(options))
+        : options.Value;
+
     private readonly FrozenSet<string> _workerZones = options.Value.WorkerZones.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
-    private readonly SpoofableHeaders _spoofable = new([options.Value.Header, options.Value.Ipv6Header, options.Value.WorkerHeader]);
+    private readonly SpoofableHeaders _spoofable = new(
+        new[] { options.Value.Header, options.Value.Ipv6Header, options.Value.WorkerHeader }.OfType<string>(), options.Value.TrustedPeerHeaderPrefix);
 
     public Task InvokeAsync(HttpContext context)
     {
@@ -51,9 +55,9 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
                 counters.CountUntrustedHeader();
             }
         }
-        else if (IsUnlistedWorker(headers[_options.WorkerHeader]))
+        else if (_options.WorkerHeader is { } workerHeader && IsUnlistedWorker(headers[workerHeader]))
         {
-            // Another customer's Worker sets whatever Cloudflare headers it likes: nothing of Cloudflare's is believed.
+            // Another party's Worker sets whatever headers it likes: nothing the peer vouches for is believed.
             source = ClientIpSource.WorkerRefused;
             trusted = false;
             counters.CountWorkerRefused();
@@ -65,7 +69,8 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
         else if (TryParseSingle(stated, out var fromHeader))
         {
             source = ClientIpSource.Header;
-            client = PseudoIpv4.Contains(fromHeader) && TryParseSingle(headers[_options.Ipv6Header], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
+            client = PseudoIpv4.Contains(fromHeader) && _options.Ipv6Header is { } ipv6Header &&
+                TryParseSingle(headers[ipv6Header], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
                 ? v6
                 : fromHeader;
         }
@@ -77,7 +82,11 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
 
         _spoofable.Remove(headers, trusted);
         headers.Remove(_options.Header);
-        headers.Remove(_options.Ipv6Header);
+        if (_options.Ipv6Header is { } consumedIpv6)
+        {
+            headers.Remove(consumedIpv6);
+        }
+
         headers[RealIpHeader] = client.ToString();
         context.Features.Set<IClientIpFeature>(new ClientIpFeature(peer, source));
         connection.RemoteIpAddress = client;

@@ -1,35 +1,27 @@
 namespace EdgeProxy.Middleware.ClientIp;
 
-/// <summary><c>EdgeProxy:ClientIp</c>: who may state the client IP, and in which header.</summary>
+/// <summary>
+/// Which headers carry the client IP and what else a trusted peer vouches for. Who is trusted is the
+/// <see cref="TrustedNetworkRegistry"/>'s business; the host names the headers of the network in front of it.
+/// </summary>
 public sealed class ClientIpOptions
 {
-    public const string SectionName = "EdgeProxy:ClientIp";
+    /// <summary>The header a trusted peer puts the client IP in (required).</summary>
+    public string Header { get; set; } = "";
 
-    /// <summary>The header a trusted peer puts the client IP in.</summary>
-    public string Header { get; set; } = "CF-Connecting-IP";
-
-    /// <summary>Cloudflare's IPv6 header, used when <see cref="Header"/> holds a Pseudo-IPv4 address (240.0.0.0/4).</summary>
-    public string Ipv6Header { get; set; } = "CF-Connecting-IPv6";
-
-    /// <summary>The header that names the zone of the Cloudflare Worker that made a request (a Worker sets the client IP it likes).</summary>
-    public string WorkerHeader { get; set; } = "CF-Worker";
-
-    /// <summary>Trust Cloudflare's published ranges (kept fresh by the range refresher).</summary>
-    public bool TrustCloudflare { get; set; } = true;
-
-    /// <summary>More trusted networks in CIDR form, e.g. the operator's own load balancer.</summary>
-    public List<string> TrustedNetworks { get; set; } = [];
+    /// <summary>Used instead when <see cref="Header"/> holds a Pseudo-IPv4 address (240.0.0.0/4) standing for an IPv6 client; null: none.</summary>
+    public string? Ipv6Header { get; set; }
 
     /// <summary>
-    /// Close connections from peers outside the trusted networks right after accept, before TLS ("origin locked to
-    /// Cloudflare"): no certificate is ever shown to them.
+    /// The header that names the party (e.g. the zone of an edge Worker) on whose behalf a trusted peer relays a request;
+    /// null: none. A request carrying it with a value outside <see cref="WorkerZones"/> is treated as coming from an
+    /// untrusted peer: such a party chooses the client IP and the peer's other headers itself.
     /// </summary>
-    public bool RequireTrustedPeer { get; set; }
+    public string? WorkerHeader { get; set; }
 
-    /// <summary>
-    /// Zones whose Cloudflare Workers may state the client IP (exact names, any case). A request from a trusted peer that
-    /// names another zone in <see cref="WorkerHeader"/> keeps the peer as its client: any Cloudflare customer can run a
-    /// Worker that points at this origin and sets the client IP it likes.
-    /// </summary>
+    /// <summary>The <see cref="WorkerHeader"/> values (exact, any case) whose requests are believed.</summary>
     public List<string> WorkerZones { get; set; } = [];
+
+    /// <summary>The prefix of header names only a trusted peer may send (its own headers, e.g. <c>cf-</c>); null: none.</summary>
+    public string? TrustedPeerHeaderPrefix { get; set; }
 }

@@ -4,13 +4,11 @@ namespace EdgeProxy.Middleware.ClientIp;
 
 /// <summary>
 /// Request headers a client must not be able to hand to backends. Backends and their frameworks believe them (client
-/// address, scheme, rewritten URL, Cloudflare Access identity), so only the proxy may set them.
+/// address, scheme, rewritten URL, identity asserted by an access gateway), so only the proxy may set them.
 /// </summary>
 internal sealed class SpoofableHeaders
 {
-    private const string CloudflarePrefix = "cf-";
-
-    // Dropped whoever sent them: a client controls them, and Cloudflare passes a visitor's copy along (appending to XFF).
+    // Dropped whoever sent them: a client controls them, and a CDN passes a visitor's copy along (appending to XFF).
     private static readonly string[] FromAnyPeer =
     [
         "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port",
@@ -20,25 +18,28 @@ internal sealed class SpoofableHeaders
 
     private readonly FrozenSet<string> _fromAnyPeer = FromAnyPeer.ToFrozenSet(StringComparer.OrdinalIgnoreCase);
     private readonly FrozenSet<string>.AlternateLookup<ReadOnlySpan<char>> _twinOf;
+    private readonly string? _trustedPrefix;
 
     /// <param name="consumed">The headers the middleware reads and removes itself (client IP, IPv6, Worker zone).</param>
-    public SpoofableHeaders(IEnumerable<string> consumed)
+    /// <param name="trustedPrefix">Names only a trusted peer may send (e.g. <c>cf-</c>).</param>
+    public SpoofableHeaders(IEnumerable<string> consumed, string? trustedPrefix)
     {
         _twinOf = FromAnyPeer.Concat(consumed).ToFrozenSet(StringComparer.OrdinalIgnoreCase).GetAlternateLookup<ReadOnlySpan<char>>();
+        _trustedPrefix = string.IsNullOrEmpty(trustedPrefix) ? null : trustedPrefix;
     }
 
     /// <summary>
-    /// Whether <paramref name="name"/> must not reach a backend. From a peer that is not trusted every <c>cf-*</c>
-    /// header goes too (<c>CF-IPCountry</c>, <c>Cf-Access-Authenticated-User-Email</c>, …): only Cloudflare may state
-    /// them. The underscore twin of any dropped or consumed name (<c>X_Forwarded_For</c>, <c>CF_Connecting_IP</c>) goes
-    /// from every peer: CGI, WSGI and PHP map it to the same variable, and Cloudflare never sends one.
+    /// Whether <paramref name="name"/> must not reach a backend. From a peer that is not trusted every header with the
+    /// trusted prefix goes too (with <c>cf-</c>: <c>CF-IPCountry</c>, <c>Cf-Access-Authenticated-User-Email</c>, …): only
+    /// the trusted peer may state them. The underscore twin of any dropped or consumed name (<c>X_Forwarded_For</c>,
+    /// <c>CF_Connecting_IP</c>) goes from every peer: CGI, WSGI and PHP map it to the same variable as the real one.
     /// </summary>
     public bool ShouldDrop(string name, bool fromTrustedPeer)
     {
         var underscore = name.IndexOf('_');
         if (underscore < 0)
         {
-            return _fromAnyPeer.Contains(name) || (!fromTrustedPeer && name.StartsWith(CloudflarePrefix, StringComparison.OrdinalIgnoreCase));
+            return _fromAnyPeer.Contains(name) || (!fromTrustedPeer && HasTrustedPrefix(name));
         }
 
         if (name.Length > 256)
@@ -48,8 +49,10 @@ internal sealed class SpoofableHeaders
 
         Span<char> hyphenated = stackalloc char[name.Length];
         name.AsSpan().Replace(hyphenated, '_', '-');
-        return _twinOf.Contains(hyphenated) || hyphenated.StartsWith(CloudflarePrefix, StringComparison.OrdinalIgnoreCase);
+        return _twinOf.Contains(hyphenated) || HasTrustedPrefix(hyphenated);
     }
+
+    private bool HasTrustedPrefix(ReadOnlySpan<char> name) => _trustedPrefix is not null && name.StartsWith(_trustedPrefix, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Removes every header <see cref="ShouldDrop"/> names; allocates only when there is one to remove.</summary>
     public void Remove(IHeaderDictionary headers, bool fromTrustedPeer)

@@ -1,37 +1,35 @@
-using Microsoft.Extensions.Options;
-
 namespace EdgeProxy.Middleware.ClientIp;
 
 /// <summary>
-/// The live trusted set: Cloudflare's ranges (when trusted) plus the configured networks. Swapped whole on every
-/// change, so readers take one volatile read and never lock.
+/// The live trusted set, made of named range sources (a CDN's refreshed ranges, the operator's own networks…), each
+/// replaced whole by whoever keeps it. Every change builds a new <see cref="TrustedNetworkSet"/>, so readers take one
+/// volatile read and never lock.
 /// </summary>
 public sealed class TrustedNetworkRegistry
 {
-    private readonly IReadOnlyList<TrustedNetwork> _configured;
-    private readonly bool _trustCloudflare;
-    private volatile TrustedNetworkSet _current;
-
-    public TrustedNetworkRegistry(IOptions<ClientIpOptions> options)
-    {
-        _trustCloudflare = options.Value.TrustCloudflare;
-        _configured = [.. options.Value.TrustedNetworks.Select(ParseConfigured)];
-        _current = new TrustedNetworkSet(_configured);
-    }
+    private readonly Lock _gate = new();
+    private readonly List<(string Source, IReadOnlyList<IPNetwork2> Networks)> _sources = [];
+    private volatile TrustedNetworkSet _current = TrustedNetworkSet.Empty;
 
     public TrustedNetworkSet Current => _current;
 
-    /// <summary>Replaces the Cloudflare part of the set; ignored when Cloudflare is not trusted.</summary>
-    public void UpdateCloudflare(IEnumerable<IPNetwork2> ranges)
+    /// <summary>Replaces the networks of <paramref name="source"/> (added on first use, in that order).</summary>
+    public void Set(string source, IEnumerable<IPNetwork2> networks)
     {
-        if (_trustCloudflare)
+        lock (_gate)
         {
-            _current = new TrustedNetworkSet([.. ranges.Select(r => new TrustedNetwork(r, TrustedNetwork.CloudflareRule)), .. _configured]);
+            var index = _sources.FindIndex(s => s.Source == source);
+            var entry = (source, (IReadOnlyList<IPNetwork2>)[.. networks]);
+            if (index < 0)
+            {
+                _sources.Add(entry);
+            }
+            else
+            {
+                _sources[index] = entry;
+            }
+
+            _current = new TrustedNetworkSet(_sources.SelectMany(s => s.Networks.Select(n => new TrustedNetwork(n, s.Source))));
         }
     }
-
-    private static TrustedNetwork ParseConfigured(string text, int index) =>
-        CidrParser.TryParse(text, null, out var network, out var error)
-            ? new TrustedNetwork(network, TrustedNetwork.ConfiguredRule)
-            : throw new OptionsValidationException(ClientIpOptions.SectionName, typeof(ClientIpOptions), [$"{TrustedNetwork.ConfiguredRule}:{index}: {error}"]);
 }

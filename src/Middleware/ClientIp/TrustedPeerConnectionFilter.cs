@@ -3,9 +3,9 @@ using Microsoft.AspNetCore.Connections;
 namespace EdgeProxy.Middleware.ClientIp;
 
 /// <summary>
-/// Kestrel connection middleware for <see cref="ClientIpOptions.RequireTrustedPeer"/>: a connection from a peer outside
-/// the trusted networks is closed as soon as it is accepted, before TLS and before a byte is read, so scanners never see
-/// the certificate (whose names would give the origin away) nor cost a handshake. Goes ahead of HTTPS on a listener.
+/// Kestrel connection middleware that locks a listener to the trusted networks: a connection from any other peer is
+/// closed as soon as it is accepted, before TLS and before a byte is read, so scanners never see the certificate (whose
+/// names would give the origin away) nor cost a handshake. Goes ahead of HTTPS on a listener.
 /// </summary>
 public sealed class TrustedPeerConnectionFilter(TrustedNetworkRegistry registry, ClientIpCounters counters)
 {

@@ -1,6 +1,6 @@
 namespace EdgeProxy.Middleware.HttpsRedirect;
 
-/// <summary>Bound from <c>EdgeProxy:HttpsRedirect</c>, <c>EdgeProxy:HttpsPort</c> and <c>EdgeProxy:AcmeChallengeOverHttp</c>.</summary>
+/// <summary>Where plain HTTP is sent, and what is let through.</summary>
 public sealed class HttpsRedirectOptions
 {
     public const string AcmeChallengePrefix = "/.well-known/acme-challenge/";

@@ -1,21 +1,39 @@
 using EdgeProxy.Cloudflare;
-using EdgeProxy.Middleware.ClientIp;
-using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
+using EdgeProxy.Middleware.ClientIp;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.ClientIp;
 
 public static class ClientIpSetupExtensions
 {
     /// <summary>
-    /// Client-IP restoration (<c>EdgeProxy:ClientIp</c>) with its trusted set: Cloudflare's self-refreshing ranges and
-    /// the configured networks; <c>RequireTrustedPeer</c> on every public listener; counters in <c>/metrics</c>; <c>/trust?ip=</c> on the admin listener.
+    /// Client-IP restoration (<c>EdgeProxy:ClientIp</c>) with Cloudflare's header names and its trusted set: Cloudflare's
+    /// self-refreshing ranges and the configured networks; <c>RequireTrustedPeer</c> on every public listener; counters
+    /// in <c>/metrics</c>; <c>/trust?ip=</c> on the admin listener.
     /// </summary>
     public static IServiceCollection AddClientIpRestoration(this IServiceCollection services)
     {
-        services.AddOptions<ClientIpOptions>().BindConfiguration(ClientIpOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ClientIpOptions>, ClientIpOptionsValidator>();
-        services.AddClientIp();
+        // Cloudflare's names first, then whatever the file says.
+        services.AddClientIp(options =>
+        {
+            options.Header = "CF-Connecting-IP";
+            options.Ipv6Header = "CF-Connecting-IPv6";
+            options.WorkerHeader = "CF-Worker";
+            options.TrustedPeerHeaderPrefix = "cf-";
+        });
+        services.AddOptions<ClientIpOptions>().BindConfiguration(ClientIpTrustOptions.SectionName).ValidateOnStart();
+        services.AddOptions<ClientIpTrustOptions>().BindConfiguration(ClientIpTrustOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientIpOptions>, ClientIpOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientIpTrustOptions>, ClientIpTrustOptionsValidator>());
+        services.AddSingleton(sp =>
+        {
+            var registry = new TrustedNetworkRegistry();
+            registry.Set(ClientIpTrustOptions.ConfiguredSource, sp.GetRequiredService<IOptions<ClientIpTrustOptions>>().Value.TrustedNetworks
+                .Select(text => CidrParser.TryParse(text, null, out var network, out _) ? network : null).OfType<IPNetwork2>());
+            return registry;
+        });
         services.AddPublicEndpointSetup<TrustedPeerEndpointSetup>();
         services.AddCloudflareRanges();
         services.AddMetricsPublisher<ClientIpMetrics>();

@@ -25,9 +25,9 @@ internal sealed class TrustEndpoint(TrustedNetworkRegistry registry, CloudflareR
             {
                 ["ip"] = normalized.ToString(),
                 ["trusted"] = set.Contains(normalized),
-                ["rule"] = match?.Rule,
+                ["rule"] = match?.Source,
                 ["network"] = match?.Network.ToString(),
-                ["source"] = match?.Rule == TrustedNetwork.CloudflareRule ? cloudflare.Current.Origin.ToString().ToLowerInvariant() : null,
+                ["source"] = match?.Source == CloudflareTrustOptions.Source ? cloudflare.Current.Origin.ToString().ToLowerInvariant() : null,
                 ["reason"] = match is null
                     ? "not inside any trusted network: its client-IP header is ignored and it is the client"
                     : "inside a trusted network: a single well-formed client-IP header from it is believed",

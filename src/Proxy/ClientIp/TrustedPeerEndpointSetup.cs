@@ -6,7 +6,7 @@ using EdgeProxy.Common;
 namespace EdgeProxy.ClientIp;
 
 /// <summary><c>RequireTrustedPeer</c>: every public listener closes connections from untrusted peers at accept, before TLS.</summary>
-internal sealed class TrustedPeerEndpointSetup(IOptions<ClientIpOptions> options) : IPublicEndpointSetup
+internal sealed class TrustedPeerEndpointSetup(IOptions<ClientIpTrustOptions> options) : IPublicEndpointSetup
 {
     public void Configure(EndpointConfiguration endpoint)
     {

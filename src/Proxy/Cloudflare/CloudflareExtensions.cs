@@ -9,13 +9,10 @@ public static class CloudflareExtensions
     public static IServiceCollection AddCloudflareRanges(this IServiceCollection services)
     {
         services.AddOptions<CloudflareOptions>().BindConfiguration(CloudflareOptions.SectionName).ValidateOnStart();
+        services.AddOptions<CloudflareTrustOptions>().BindConfiguration(CloudflareTrustOptions.SectionName);
         services.AddSingleton<IValidateOptions<CloudflareOptions>, CloudflareOptionsValidator>();
-        services.AddSingleton(sp =>
-        {
-            var data = sp.GetRequiredService<IOptions<EdgeProxyOptions>>().Value.DataPath;
-            var root = Path.GetFullPath(data, sp.GetRequiredService<IHostEnvironment>().ContentRootPath);
-            return new CloudflareRangeCache(Path.GetFullPath(sp.GetRequiredService<IOptions<CloudflareOptions>>().Value.CacheFile, root));
-        });
+        services.AddSingleton(sp => new CloudflareRangeCache(
+            sp.GetRequiredService<DataDirectory>().Resolve(sp.GetRequiredService<IOptions<CloudflareOptions>>().Value.CacheFile)));
         services.AddSingleton<CloudflareMetrics>();
         services.AddSingleton<CloudflareRangeRefresher>();
         services.AddHostedService(sp => sp.GetRequiredService<CloudflareRangeRefresher>());

@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeProxy.Middleware.ClientIp;
@@ -58,9 +59,6 @@ public sealed partial class CloudflareRangeCache(string path)
 
     public void Save(CloudflareRangeList list)
     {
-        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
-        var temp = $"{Path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temp, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(list.ConfirmedAt, [.. list.Sources]), CacheJson.Default.CacheFile));
-        File.Move(temp, Path, overwrite: true);
+        AtomicFile.WriteAllBytes(Path, JsonSerializer.SerializeToUtf8Bytes(new CacheFile(list.ConfirmedAt, [.. list.Sources]), CacheJson.Default.CacheFile));
     }
 }

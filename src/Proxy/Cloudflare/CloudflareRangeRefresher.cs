@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Options;
 
@@ -30,7 +31,7 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
 
     public CloudflareRangeRefresher(
         IOptions<CloudflareOptions> options,
-        IOptions<ClientIpOptions> clientIpOptions,
+        IOptions<CloudflareTrustOptions> trustOptions,
         CloudflareRangeCache cache,
         TrustedNetworkRegistry registry,
         IHttpClientFactory httpClientFactory,
@@ -39,7 +40,7 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
         ILogger<CloudflareRangeRefresher> logger)
     {
         _options = options.Value;
-        _enabled = clientIpOptions.Value.TrustCloudflare;
+        _enabled = trustOptions.Value.TrustCloudflare;
         _sources = [.. _options.EffectiveSources.Select(CloudflareSource.FromUrl)];
         _sanity = CloudflareRangeSanity.FromOptions(_options);
         _cache = cache;
@@ -267,7 +268,10 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
     private void Swap(CloudflareRangeList list)
     {
         _current = list;
-        _registry.UpdateCloudflare(list.Ranges);
+        if (_enabled)
+        {
+            _registry.Set(CloudflareTrustOptions.Source, list.Ranges);
+        }
     }
 
     private void SaveCache(CloudflareRangeList list)
@@ -288,11 +292,7 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
     /// <summary>±10 % so that a fleet of proxies does not fetch in lockstep.</summary>
     private static TimeSpan Jittered(TimeSpan interval) => interval * (0.9 + (Random.Shared.NextDouble() * 0.2));
 
-    private TimeSpan Backoff(int failures)
-    {
-        var delay = _options.MinRetryInterval * Math.Pow(2, Math.Min(failures - 1, 30));
-        return delay < _options.RefreshInterval ? delay : _options.RefreshInterval;
-    }
+    private TimeSpan Backoff(int failures) => ExponentialBackoff.Delay(_options.MinRetryInterval, failures, _options.RefreshInterval);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Cloudflare ranges at start: {Origin} list with {Count} ranges.")]
     private partial void LogInitial(RangeOrigin origin, int count);

@@ -9,5 +9,7 @@ public sealed class EdgeProxyOptions
     /// Where the proxy keeps what it makes for itself (the first-run certificate, later caches);
     /// relative paths are resolved against the configuration file's folder.
     /// </summary>
-    public string DataPath { get; set; } = "data";
+    public string DataPath { get; set; } = DefaultDataPath;
+
+    public const string DefaultDataPath = "data";
 }

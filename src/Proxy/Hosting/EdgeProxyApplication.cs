@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Https;
@@ -78,6 +79,7 @@ public static class EdgeProxyApplication
         builder.Services.AddSingleton(command);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);
+        builder.Services.AddSingleton(sp => DataDirectory.From(sp.GetRequiredService<IOptions<EdgeProxyOptions>>().Value.DataPath, builder.Environment.ContentRootPath));
 
         builder.Services.AddTlsPolicy();
         builder.AddCertificateRenewal();
@@ -89,6 +91,7 @@ public static class EdgeProxyApplication
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddHttpsPolicy();
+        builder.Services.AddAccessLog();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));

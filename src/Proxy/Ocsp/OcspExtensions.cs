@@ -24,7 +24,7 @@ public static class OcspExtensions
         services.TryAddSingleton<OcspProxyListener>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, OcspProxyListener>(sp => sp.GetRequiredService<OcspProxyListener>()));
         services.TryAddSingleton(sp => new OcspResponseCache(
-            Path.Combine(Path.GetFullPath(sp.GetRequiredService<IOptions<EdgeProxyOptions>>().Value.DataPath, sp.GetRequiredService<IHostEnvironment>().ContentRootPath), "ocsp"),
+            sp.GetRequiredService<DataDirectory>().Resolve("ocsp"),
             sp.GetRequiredService<ILogger<OcspResponseCache>>()));
         services.TryAddSingleton<OcspResponderClient>();
         services.TryAddSingleton<OcspWarmUp>();

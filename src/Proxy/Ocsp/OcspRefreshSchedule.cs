@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 namespace EdgeProxy.Ocsp;
 
 /// <summary>
@@ -30,7 +31,6 @@ internal sealed class OcspRefreshSchedule(TimeSpan retryInterval)
     public void Failed(OcspCertificate certificate, DateTimeOffset now)
     {
         var failures = _entries.TryGetValue(certificate, out var previous) ? previous.Failures + 1 : 1;
-        var delay = retryInterval * Math.Pow(2, Math.Min(failures - 1, 12));
-        _entries[certificate] = (now + (delay < MaxRetry ? delay : MaxRetry), failures);
+        _entries[certificate] = (now + ExponentialBackoff.Delay(retryInterval, failures, MaxRetry), failures);
     }
 }

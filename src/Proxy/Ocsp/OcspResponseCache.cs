@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using System.Security.Cryptography;
 
 namespace EdgeProxy.Ocsp;
@@ -25,11 +26,7 @@ internal sealed partial class OcspResponseCache(string directory, ILogger<OcspRe
     {
         try
         {
-            Directory.CreateDirectory(DirectoryPath);
-            var path = PathOf(certificate);
-            var temp = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllBytes(temp, response);
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.WriteAllBytes(PathOf(certificate), response);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

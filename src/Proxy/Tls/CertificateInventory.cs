@@ -9,7 +9,7 @@ namespace EdgeProxy.Tls;
 /// The certificates the listeners serve, read from their files (so a renewed file shows at once), with expiry for
 /// <c>/status</c>, <c>/metrics</c> and the start-up warning.
 /// </summary>
-public sealed class CertificateInventory(IConfiguration configuration, IHostEnvironment environment, IOptions<EdgeProxyOptions> options)
+public sealed class CertificateInventory(IConfiguration configuration, IHostEnvironment environment, DataDirectory dataDirectory)
 {
     public static readonly TimeSpan WarnBefore = TimeSpan.FromDays(14);
 
@@ -31,7 +31,7 @@ public sealed class CertificateInventory(IConfiguration configuration, IHostEnvi
             }
         }
 
-        var firstRun = System.IO.Path.Combine(System.IO.Path.GetFullPath(options.Value.DataPath, environment.ContentRootPath), FirstRunCertificate.FileName);
+        var firstRun = dataDirectory.Resolve(FirstRunCertificate.FileName);
         if (FirstRunCertificate.IsNeeded(configuration) && File.Exists(firstRun))
         {
             using var certificate = X509CertificateLoader.LoadPkcs12FromFile(firstRun, null);

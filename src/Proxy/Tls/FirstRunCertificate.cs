@@ -12,8 +12,7 @@ namespace EdgeProxy.Tls;
 /// </summary>
 internal sealed partial class FirstRunCertificate(
     IConfiguration configuration,
-    IHostEnvironment environment,
-    IOptions<EdgeProxyOptions> options,
+    DataDirectory dataDirectory,
     TimeProvider timeProvider,
     ILogger<FirstRunCertificate> logger) : IConfigureOptions<KestrelServerOptions>
 {
@@ -30,7 +29,7 @@ internal sealed partial class FirstRunCertificate(
 
         // Made when Kestrel binds an HTTPS listener, not when the application is built, so --check creates nothing.
         var certificate = new Lazy<X509Certificate2>(() =>
-            LoadOrCreate(Path.Combine(Path.GetFullPath(options.Value.DataPath, environment.ContentRootPath), FileName)));
+            LoadOrCreate(dataDirectory.Resolve(FileName)));
         kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate ??= certificate.Value);
     }
 
@@ -74,10 +73,7 @@ internal sealed partial class FirstRunCertificate(
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(Lifetime));
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var temp = path + ".tmp";
-        File.WriteAllBytes(temp, created.Export(X509ContentType.Pkcs12));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllBytes(path, created.Export(X509ContentType.Pkcs12));
         LogCreated(path);
         return X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
     }

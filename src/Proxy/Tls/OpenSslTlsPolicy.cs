@@ -47,14 +47,10 @@ public static partial class OpenSslTlsPolicy
             return errors;
         }
 
-        var directory = Path.GetFullPath(configuration[$"{EdgeProxyOptions.SectionName}:DataPath"] ?? new EdgeProxyOptions().DataPath, Path.GetDirectoryName(command.ConfigPath)!);
-        var path = Path.Combine(directory, FileName);
+        var path = DataDirectory.From(configuration[$"{EdgeProxyOptions.SectionName}:DataPath"], Path.GetDirectoryName(command.ConfigPath)!).Resolve(FileName);
         try
         {
-            Directory.CreateDirectory(directory);
-            var temp = $"{path}.{Environment.ProcessId}.tmp";
-            File.WriteAllText(temp, policy.ToOpenSslConfig());
-            File.Move(temp, path, overwrite: true);
+            AtomicFile.WriteAllBytes(path, System.Text.Encoding.UTF8.GetBytes(policy.ToOpenSslConfig()));
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {

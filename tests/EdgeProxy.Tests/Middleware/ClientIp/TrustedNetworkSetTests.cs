@@ -6,7 +6,7 @@ namespace EdgeProxy.Tests.Middleware.ClientIp;
 public sealed class TrustedNetworkSetTests
 {
     private static TrustedNetworkSet Set(params string[] cidrs) =>
-        new(cidrs.Select(c => new TrustedNetwork(IPNetwork2.Parse(c), c.StartsWith("10.", StringComparison.Ordinal) ? TrustedNetwork.ConfiguredRule : TrustedNetwork.CloudflareRule)));
+        new(cidrs.Select(c => new TrustedNetwork(IPNetwork2.Parse(c), c.StartsWith("10.", StringComparison.Ordinal) ? "EdgeProxy:ClientIp:TrustedNetworks" : "cloudflare")));
 
     [Theory]
     [InlineData("173.245.48.0", true)]
@@ -61,10 +61,10 @@ public sealed class TrustedNetworkSetTests
     public void Explain_names_the_network_and_rule()
     {
         var set = Set("104.16.0.0/13", "10.0.0.0/8");
-        Assert.Equal(("104.16.0.0/13", TrustedNetwork.CloudflareRule), Describe(set.Explain(IPAddress.Parse("::ffff:104.16.1.1"))));
-        Assert.Equal(("10.0.0.0/8", TrustedNetwork.ConfiguredRule), Describe(set.Explain(IPAddress.Parse("10.9.9.9"))));
+        Assert.Equal(("104.16.0.0/13", "cloudflare"), Describe(set.Explain(IPAddress.Parse("::ffff:104.16.1.1"))));
+        Assert.Equal(("10.0.0.0/8", "EdgeProxy:ClientIp:TrustedNetworks"), Describe(set.Explain(IPAddress.Parse("10.9.9.9"))));
         Assert.Null(set.Explain(IPAddress.Parse("8.8.8.8")));
 
-        static (string, string)? Describe(TrustedNetwork? n) => n is null ? null : (n.Network.ToString(), n.Rule);
+        static (string, string)? Describe(TrustedNetwork? n) => n is null ? null : (n.Network.ToString(), n.Source);
     }
 }
