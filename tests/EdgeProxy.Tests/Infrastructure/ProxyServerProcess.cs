@@ -9,7 +9,7 @@ namespace EdgeProxy.Tests.Infrastructure;
 /// before first use, which only a fresh process can show (the test host initialised OpenSSL long ago). Ports are
 /// picked before start; the fixture waits for <c>/readyz</c>.
 /// </summary>
-public sealed class ProxyServerProcess : IAsyncDisposable
+public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output;
@@ -23,6 +23,7 @@ public sealed class ProxyServerProcess : IAsyncDisposable
         HttpsPort = httpsPort;
         AdminPort = adminPort;
         _ownedDirectory = ownedDirectory;
+        Admin = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = new Uri($"http://127.0.0.1:{adminPort}") };
     }
 
     public int HttpPort { get; }
@@ -30,6 +31,8 @@ public sealed class ProxyServerProcess : IAsyncDisposable
     public int HttpsPort { get; }
 
     public int AdminPort { get; }
+
+    public HttpClient Admin { get; }
 
     public string Output
     {
@@ -130,6 +133,7 @@ public sealed class ProxyServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        Admin.Dispose();
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
 using EdgeProxy.Admin;
@@ -18,7 +17,7 @@ namespace EdgeProxy.Tests.Infrastructure;
 /// The real proxy, in this process, on real loopback sockets: its configuration file in a temporary folder, listeners
 /// on 127.0.0.1 with port 0, started exactly as <c>Program.cs</c> does.
 /// </summary>
-public sealed class ProxyUnderTest : IAsyncDisposable
+public sealed class ProxyUnderTest : IAdminEndpoint, IAsyncDisposable
 {
     private readonly TempDirectory _directory;
     private readonly bool _ownsDirectory;
@@ -114,21 +113,6 @@ public sealed class ProxyUnderTest : IAsyncDisposable
         var temp = ConfigPath + ".new";
         await File.WriteAllTextAsync(temp, content);
         File.Move(temp, ConfigPath, overwrite: true);
-    }
-
-    public async Task<JsonObject> GetStatusAsync()
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/status");
-        request.Headers.Accept.ParseAdd("application/json");
-        using var response = await Admin.SendAsync(request);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-    }
-
-    public async Task<JsonObject> GetAdminJsonAsync(string pathAndQuery)
-    {
-        using var response = await Admin.GetAsync(pathAndQuery);
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
     }
 
     /// <summary>An HTTP client whose connections come from <paramref name="localAddress"/> (Linux routes all of 127/8 to lo).</summary>

@@ -33,8 +33,8 @@ public sealed class AdminListenerTests
         await using var backend = await TestBackend.StartAsync("app");
         await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
 
-        Assert.StartsWith("200 Healthy", await proxy.GetTextAsync(proxy.Admin, "/healthz"));
-        var ready = await proxy.GetTextAsync(proxy.Admin, "/readyz");
+        Assert.StartsWith("200 Healthy", await proxy.GetAdminTextAsync("/healthz"));
+        var ready = await proxy.GetAdminTextAsync("/readyz");
         Assert.StartsWith("200 Healthy", ready);
         Assert.Contains("proxy-config: Healthy - 1 route(s) applied", ready);
         Assert.Contains("host: Healthy - listening", ready);
@@ -73,7 +73,7 @@ public sealed class AdminListenerTests
         var text = "";
         var exported = await Eventually.HoldsAsync(async () =>
         {
-            text = await proxy.Admin.GetStringAsync("/metrics");
+            text = await proxy.GetMetricsAsync();
             return Regex.IsMatch(text, @"^yarp_reverseproxy_requests_started [1-9]", RegexOptions.Multiline)
                 && Regex.IsMatch(text, @"^microsoft_aspnetcore_server_kestrel_total_connections [1-9]", RegexOptions.Multiline);
         }, TimeSpan.FromSeconds(30));
@@ -107,7 +107,7 @@ public sealed class AdminListenerTests
         await using var backend = await TestBackend.StartAsync("app");
         await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
 
-        var response = await proxy.GetTextAsync(proxy.Admin, "/anything");
+        var response = await proxy.GetAdminTextAsync("/anything");
         Assert.StartsWith("404", response);
         Assert.Null(backend.LastHeaders);
     }

@@ -49,7 +49,7 @@ public sealed class ClientIpRestorationTests
             Assert.Null(seen[name]);
         }
 
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_untrusted_header_total"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_untrusted_header_total"));
     }
 
     [Theory]
@@ -69,7 +69,7 @@ public sealed class ClientIpRestorationTests
 
         Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
         Assert.Equal("127.0.0.2", seen["X-Real-IP"]);
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_malformed_header_total"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_malformed_header_total"));
     }
 
     [Fact]
@@ -89,7 +89,7 @@ public sealed class ClientIpRestorationTests
 
         Assert.StartsWith("HTTP/1.1 200", response);
         Assert.Equal("127.0.0.2", backend.LastHeaders!["X-Forwarded-For"].ToString());
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_malformed_header_total"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_malformed_header_total"));
     }
 
     [Fact]

@@ -41,13 +41,6 @@ internal static class ClientIpScenario
         return new BackendView(backend.LastHeaders!);
     }
 
-    public static async Task<long> MetricAsync(ProxyUnderTest proxy, string name)
-    {
-        var text = await (await proxy.Admin.GetAsync("/metrics")).Content.ReadAsStringAsync();
-        var line = text.Split('\n').Single(l => l.StartsWith(name + " ", StringComparison.Ordinal));
-        return long.Parse(line[(name.Length + 1)..], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
     /// <summary>The backend's view of request headers, one string per header (null when absent).</summary>
     public sealed record BackendView(IHeaderDictionary Headers)
     {

@@ -48,7 +48,7 @@ public sealed class TrustedPeerLockTests
         Assert.Null(backend.LastHeaders);
         Assert.StartsWith("HTTP/1.1 200", await RawExchangeAsync(Trusted, proxy.HttpUri.Port));
         Assert.Equal(HttpStatusCode.OK, (await proxy.Admin.GetAsync("/healthz")).StatusCode); // the admin listener is not locked (peer 127.0.0.1)
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_locked_out_total"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_locked_out_total"));
     }
 
     [RequiresCommandFact("openssl")]
@@ -64,7 +64,7 @@ public sealed class TrustedPeerLockTests
         Assert.Null(result.Negotiated);
         using var trusted = LoopbackClient.Create(Trusted, proxy.HttpsUri, configure: LoopbackClient.Tls());
         Assert.Equal(HttpStatusCode.OK, (await trusted.GetAsync("/ip")).StatusCode);
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_locked_out_total"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_locked_out_total"));
     }
 
     [Fact]

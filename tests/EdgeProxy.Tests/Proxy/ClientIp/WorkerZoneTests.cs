@@ -23,7 +23,7 @@ public sealed class WorkerZoneTests
         Assert.Equal("198.51.100.9", seen["X-Forwarded-For"]);
         Assert.Equal("me@example.com", seen["Cf-Access-Authenticated-User-Email"]);
         Assert.Equal("EXAMPLE.com", seen["CF-Worker"]); // Cloudflare's headers from a trusted peer pass
-        Assert.Equal(0, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_client_ip_worker_refused_total"));
     }
 
     [Theory]
@@ -48,7 +48,7 @@ public sealed class WorkerZoneTests
         Assert.Null(seen["CF-Worker"]);
         Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
         Assert.Null(seen["CF-Connecting-IP"]);
-        Assert.Equal(1, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_worker_refused_total"));
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("client_ip_from=worker-refused", StringComparison.Ordinal))), TimeSpan.FromSeconds(5)),
             string.Join("\n", logs.Lines));
     }
@@ -64,6 +64,6 @@ public sealed class WorkerZoneTests
         Assert.Equal("203.0.113.7", (await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7")))["X-Real-IP"]);
         // Without a client-IP header a foreign Worker's Cloudflare headers are still not passed on.
         Assert.Null((await SendAsync(client, backend, ("CF-Worker", "evil.example"), ("Cf-Access-Jwt-Assertion", "forged")))["Cf-Access-Jwt-Assertion"]);
-        Assert.Equal(2, await MetricAsync(proxy, "edgeproxy_client_ip_worker_refused_total"));
+        Assert.Equal(2, await proxy.MetricAsync("edgeproxy_client_ip_worker_refused_total"));
     }
 }

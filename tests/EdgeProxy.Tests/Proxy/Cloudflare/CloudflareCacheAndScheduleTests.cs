@@ -56,7 +56,7 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         Assert.Equal(RangeRejection.HttpStatus, restarted.State.LastError!.Reason);
         Assert.Equal(RangeOrigin.Cache, restarted.Current.Origin);
         Assert.Equal(3, restarted.Current.Ranges.Count);
-        Assert.StartsWith("200", await second.GetTextAsync(second.Admin, "/readyz"));
+        Assert.StartsWith("200", await second.GetAdminTextAsync("/readyz"));
     }
 
     [Theory]
@@ -119,10 +119,10 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         _cloudflare.AnswerStatus("/ips-v4", 500);
         clock.Advance(TimeSpan.FromDays(6));
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(refresher.State.ConsecutiveFailures >= 1), TimeSpan.FromSeconds(10)));
-        Assert.StartsWith("200", await proxy.GetTextAsync(proxy.Admin, "/readyz"));
+        Assert.StartsWith("200", await proxy.GetAdminTextAsync("/readyz"));
 
         clock.Advance(TimeSpan.FromDays(1.5));
-        var ready = await proxy.GetTextAsync(proxy.Admin, "/readyz");
+        var ready = await proxy.GetAdminTextAsync("/readyz");
         Assert.StartsWith("503", ready);
         Assert.Contains("cloudflare-ranges: Unhealthy", ready);
         Assert.True((bool)(await proxy.GetAdminJsonAsync("/trust?ip=127.0.0.3"))["trusted"]!);

@@ -77,8 +77,7 @@ public sealed class CloudflarePoisonedSourceTests : IAsyncLifetime
         Assert.Equal(reason, (string?)status["lastError"]!["reason"]);
         Assert.Contains(message, (string?)status["lastError"]!["message"]);
         Assert.Equal(before.Ranges.Count, (int)status["count"]!);
-        var metrics = await (await proxy.Admin.GetAsync("/metrics")).Content.ReadAsStringAsync();
-        Assert.Contains($"edgeproxy_cloudflare_refresh_failures_total{{reason=\"{reason}\"}} 1", metrics);
+        Assert.Equal(1, await proxy.MetricAsync($"edgeproxy_cloudflare_refresh_failures_total{{reason=\"{reason}\"}}"));
         Assert.Contains(_logs.Lines, l => l.Contains($"Cloudflare range refresh rejected ({reason}): ", StringComparison.Ordinal) && l.Contains(message, StringComparison.Ordinal));
     }
 
@@ -213,8 +212,7 @@ public sealed class CloudflarePoisonedSourceTests : IAsyncLifetime
         Assert.Equal(RangeRejection.Growth, refresher.State.LastError?.Reason);
         Assert.False(await TrustedAsync(proxy, "45.0.0.1"));
         Assert.True(await TrustedAsync(proxy, InGoodList));
-        var metrics = await (await proxy.Admin.GetAsync("/metrics")).Content.ReadAsStringAsync();
-        Assert.Contains("edgeproxy_cloudflare_refresh_failures_total{reason=\"growth\"} 1", metrics);
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_cloudflare_refresh_failures_total{reason=\"growth\"}"));
     }
 
     [Fact]

@@ -135,9 +135,8 @@ public sealed class CloudflareRangeRefresherTests : IAsyncLifetime
         Assert.Equal(reason, (string?)status["lastError"]!["reason"]);
         Assert.Contains(message, (string?)status["lastError"]!["message"]);
         Assert.Equal(1, (int)status["consecutiveFailures"]!);
-        var metrics = await (await proxy.Admin.GetAsync("/metrics")).Content.ReadAsStringAsync();
-        Assert.Contains($"edgeproxy_cloudflare_refresh_failures_total{{reason=\"{reason}\"}} 1", metrics);
-        Assert.Contains("edgeproxy_cloudflare_ranges 10", metrics);
+        Assert.Equal(1, await proxy.MetricAsync($"edgeproxy_cloudflare_refresh_failures_total{{reason=\"{reason}\"}}"));
+        Assert.Equal(10, await proxy.MetricAsync("edgeproxy_cloudflare_ranges"));
     }
 
     [Fact]

@@ -20,21 +20,12 @@ public sealed class OcspStaplingTests : OcspTestPkiFixture
     private static async Task<string> StapleAsync(int port, string? serverName = null) =>
         (await OpenSslCli.ClientAsync(port, $"-status {(serverName is null ? "" : "-servername " + serverName)}")).Output;
 
-    private static async Task<JsonNode> OcspStatusAsync(ProxyServerProcess server)
-    {
-        using var client = new HttpClient();
-        return JsonNode.Parse(await client.GetStringAsync($"http://127.0.0.1:{server.AdminPort}/status"))!["ocsp"]!;
-    }
+    private static async Task<JsonNode> OcspStatusAsync(ProxyServerProcess server) => (await server.GetStatusAsync())["ocsp"]!;
 
     private static async Task<string> StateOf(ProxyServerProcess server, int index = 0) =>
         (string)(await OcspStatusAsync(server))["certificates"]![index]!["state"]!;
 
-    private static async Task<string> ReadyzAsync(ProxyServerProcess server)
-    {
-        using var client = new HttpClient();
-        using var response = await client.GetAsync($"http://127.0.0.1:{server.AdminPort}/readyz");
-        return $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-    }
+    private static Task<string> ReadyzAsync(ProxyServerProcess server) => server.GetAdminTextAsync("/readyz");
 
     [Fact]
     public async Task An_idle_proxy_refreshes_its_staple_before_it_expires()
@@ -131,9 +122,7 @@ public sealed class OcspStaplingTests : OcspTestPkiFixture
         Assert.Contains("holds no issuer certificate", (string?)byKey["Kestrel:Endpoints:Https:Sni:leafonly.test:Certificate"]["reason"]);
         Assert.Contains("OCSP response: no response sent", await StapleAsync(server.HttpsPort, "other.test"));
 
-        using var client = new HttpClient();
-        var metrics = await client.GetStringAsync($"http://127.0.0.1:{server.AdminPort}/metrics");
-        Assert.Contains("edgeproxy_ocsp_state{certificate=\"Kestrel:Endpoints:Https:Certificate\",state=\"no-ocsp-url\"} 1", metrics);
+        Assert.Equal(1, await server.MetricAsync("edgeproxy_ocsp_state{certificate=\"Kestrel:Endpoints:Https:Certificate\",state=\"no-ocsp-url\"}"));
     }
 
     [Fact]
@@ -153,9 +142,7 @@ public sealed class OcspStaplingTests : OcspTestPkiFixture
         Assert.Contains("Cert Status: good", await StapleAsync(server.HttpsPort, "a.test"));
         Assert.Contains("Cert Status: good", await StapleAsync(server.HttpsPort, "b.test"));
 
-        using var client = new HttpClient();
-        var metrics = await client.GetStringAsync($"http://127.0.0.1:{server.AdminPort}/metrics");
-        Assert.Contains("edgeproxy_ocsp_staple_expiry_seconds{certificate=\"Kestrel:Endpoints:Https:Sni:b.test:Certificate\"}", metrics);
+        Assert.Contains("edgeproxy_ocsp_staple_expiry_seconds{certificate=\"Kestrel:Endpoints:Https:Sni:b.test:Certificate\"} ", await server.GetMetricsAsync());
     }
 
     [Fact]

@@ -1,3 +1,5 @@
+using EdgeProxy.Tests.Infrastructure;
+
 namespace EdgeProxy.Tests.Proxy.Tls;
 
 /// <summary>The default profile: TLS 1.2 and 1.3, ECDHE with AEAD only, session resumption kept.</summary>
@@ -35,7 +37,7 @@ public sealed class IntermediateProfileTests(IntermediateServer fixture) : IClas
     {
         foreach (var protocol in new[] { "-tls1_2", "-tls1_3" })
         {
-            var result = await Infrastructure.OpenSslCli.ClientAsync(Port, $"{protocol} -groups {group}");
+            var result = await OpenSslCli.ClientAsync(Port, $"{protocol} -groups {group}");
             Assert.Contains(expected, result.Output);
         }
     }
@@ -43,8 +45,7 @@ public sealed class IntermediateProfileTests(IntermediateServer fixture) : IClas
     [Fact]
     public async Task Status_shows_the_policy_and_how_it_is_enforced()
     {
-        using var client = new HttpClient();
-        var status = System.Text.Json.Nodes.JsonNode.Parse(await client.GetStringAsync($"http://127.0.0.1:{fixture.Server.AdminPort}/status"))!["tls"]!;
+        var status = (await fixture.Server.GetStatusAsync())["tls"]!;
         Assert.Equal("Intermediate", (string?)status["profile"]);
         Assert.StartsWith("OpenSSL system_default from ", (string?)status["enforcedBy"]);
         Assert.Equal(6, status["tls12Suites"]!.AsArray().Count);
