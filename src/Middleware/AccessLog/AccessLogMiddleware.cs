@@ -37,6 +37,6 @@ public sealed partial class AccessLogMiddleware(RequestDelegate next, ILoggerFac
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "{ClientIp} \"{Method} {Host}{Path} {Protocol}\" {StatusCode} {ElapsedMs:0.0}ms peer={Peer} client_ip_from={ClientIpFrom}")]
+    [LoggerMessage(EventId = 1, EventName = "Request", Level = LogLevel.Information, Message = "{ClientIp} \"{Method} {Host}{Path} {Protocol}\" {StatusCode} {ElapsedMs:0.0}ms peer={Peer} client_ip_from={ClientIpFrom}")]
     private static partial void LogRequest(ILogger logger, string clientIp, string method, string host, string path, string protocol, int statusCode, double elapsedMs, string peer, string clientIpFrom);
 }

@@ -1,21 +1,22 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
 
 namespace EdgeProxy.Admin;
 
-public static class AdminExtensions
+internal static class AdminExtensions
 {
     /// <summary>The admin listener (<c>EdgeProxy:Admin:Url</c>) with <c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>, <c>/status</c> and the whoami echo.</summary>
     public static IServiceCollection AddAdminListener(this IServiceCollection services)
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
             .ValidateOnStart();
-        services.AddSingleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>();
-        services.AddSingleton<AdminListener>();
-        services.AddSingleton<IConfigureOptions<KestrelServerOptions>>(sp => sp.GetRequiredService<AdminListener>());
-        services.AddSingleton<StatusReport>();
-        services.AddSingleton<AdminEndpoints>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
+        services.TryAddSingleton<AdminListener>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AdminListener>(sp => sp.GetRequiredService<AdminListener>()));
+        services.TryAddSingleton<StatusReport>();
+        services.TryAddSingleton<AdminEndpoints>();
         services.AddReadinessCheck<HostReadinessCheck>("host");
         return services;
     }

@@ -7,7 +7,7 @@ namespace EdgeProxy.Admin;
 /// Opens the admin listener and tells its connections from the public ones by the local socket address (which a
 /// client cannot forge, unlike the Host header).
 /// </summary>
-public sealed class AdminListener(IOptions<AdminOptions> options) : IConfigureOptions<KestrelServerOptions>
+internal sealed class AdminListener(IOptions<AdminOptions> options) : IConfigureOptions<KestrelServerOptions>
 {
     private readonly List<ListenOptions> _listeners = [];
 

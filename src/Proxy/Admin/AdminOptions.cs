@@ -1,6 +1,6 @@
 namespace EdgeProxy.Admin;
 
-public sealed class AdminOptions
+internal sealed class AdminOptions
 {
     public const string SectionName = "EdgeProxy:Admin";
 

@@ -6,7 +6,7 @@ using EdgeProxy.Common;
 namespace EdgeProxy.Admin;
 
 /// <summary><c>/status</c>: every registered <see cref="IStatusSection"/>, as JSON for tools or as an HTML page for people.</summary>
-public sealed class StatusReport(IEnumerable<IStatusSection> sections, TimeProvider timeProvider)
+internal sealed class StatusReport(IEnumerable<IStatusSection> sections, TimeProvider timeProvider)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 

@@ -6,7 +6,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.ClientIp;
 
-public static class ClientIpSetupExtensions
+internal static class ClientIpSetupExtensions
 {
     /// <summary>
     /// Client-IP restoration (<c>EdgeProxy:ClientIp</c>) with Cloudflare's header names and its trusted set: Cloudflare's
@@ -15,6 +15,14 @@ public static class ClientIpSetupExtensions
     /// </summary>
     public static IServiceCollection AddClientIpRestoration(this IServiceCollection services)
     {
+        // The configured networks are a source of their own; Cloudflare's ranges are added by their refresher.
+        services.TryAddSingleton(sp =>
+        {
+            var registry = new TrustedNetworkRegistry();
+            registry.Set(ClientIpTrustOptions.ConfiguredSource, sp.GetRequiredService<IOptions<ClientIpTrustOptions>>().Value.TrustedNetworks
+                .Select(text => CidrParser.TryParse(text, null, out var network, out _) ? network : null).OfType<IPNetwork2>());
+            return registry;
+        });
         // Cloudflare's names first, then whatever the file says.
         services.AddClientIp(options =>
         {
@@ -27,13 +35,6 @@ public static class ClientIpSetupExtensions
         services.AddOptions<ClientIpTrustOptions>().BindConfiguration(ClientIpTrustOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientIpOptions>, ClientIpOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientIpTrustOptions>, ClientIpTrustOptionsValidator>());
-        services.AddSingleton(sp =>
-        {
-            var registry = new TrustedNetworkRegistry();
-            registry.Set(ClientIpTrustOptions.ConfiguredSource, sp.GetRequiredService<IOptions<ClientIpTrustOptions>>().Value.TrustedNetworks
-                .Select(text => CidrParser.TryParse(text, null, out var network, out _) ? network : null).OfType<IPNetwork2>());
-            return registry;
-        });
         services.AddPublicEndpointSetup<TrustedPeerEndpointSetup>();
         services.AddCloudflareRanges();
         services.AddMetricsPublisher<ClientIpMetrics>();

@@ -1,7 +1,7 @@
 namespace EdgeProxy.ClientIp;
 
 /// <summary>The host's part of <c>EdgeProxy:ClientIp</c>: which networks are trusted besides Cloudflare's, and the lock.</summary>
-public sealed class ClientIpTrustOptions
+internal sealed class ClientIpTrustOptions
 {
     public const string SectionName = "EdgeProxy:ClientIp";
 

@@ -4,7 +4,7 @@ using Prometheus;
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>Range count, age and refresh failures; gauges are read from the refresher at scrape time.</summary>
-public sealed class CloudflareMetrics
+internal sealed class CloudflareMetrics
 {
     private readonly Counter _failures;
     private readonly Gauge _ranges;

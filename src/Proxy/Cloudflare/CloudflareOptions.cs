@@ -1,7 +1,7 @@
 namespace EdgeProxy.Cloudflare;
 
 /// <summary><c>EdgeProxy:Cloudflare</c>: where Cloudflare's ranges come from and how they are kept fresh.</summary>
-public sealed class CloudflareOptions
+internal sealed class CloudflareOptions
 {
     public const string SectionName = "EdgeProxy:Cloudflare";
 

@@ -6,7 +6,7 @@ using EdgeProxy.Middleware.ClientIp;
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>The last accepted list on disk, written atomically (temp file + rename) and fully validated when read back.</summary>
-public sealed partial class CloudflareRangeCache(string path)
+internal sealed partial class CloudflareRangeCache(string path)
 {
     private sealed record CacheFile(DateTimeOffset ConfirmedAt, List<SourceAnswer> Sources);
 

@@ -5,7 +5,7 @@ using EdgeProxy.Middleware.ClientIp;
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>Parses a source's body; any entry that is not a CIDR of the right family rejects the whole answer.</summary>
-public static class CloudflareRangeParser
+internal static class CloudflareRangeParser
 {
     public sealed record Parsed(IReadOnlyList<IPNetwork2> Ranges, string? ApiEtag);
 

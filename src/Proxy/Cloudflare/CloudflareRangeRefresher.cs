@@ -11,17 +11,15 @@ namespace EdgeProxy.Cloudflare;
 /// answered as expected, every entry is a CIDR of the right family, it passes <see cref="CloudflareRangeSanity"/>
 /// (no over-wide or forbidden range, no drastic growth), and it is not drastically smaller.
 /// </summary>
-public sealed partial class CloudflareRangeRefresher : BackgroundService
+internal sealed partial class CloudflareRangeRefresher : BackgroundService
 {
-    public const string HttpClientName = "cloudflare";
-
     private readonly CloudflareOptions _options;
     private readonly bool _enabled;
     private readonly IReadOnlyList<CloudflareSource> _sources;
     private readonly CloudflareRangeSanity _sanity;
     private readonly CloudflareRangeCache _cache;
     private readonly TrustedNetworkRegistry _registry;
-    private readonly IHttpClientFactory _httpClientFactory;
+    private readonly CloudflareSourceClient _sourceClient;
     private readonly TimeProvider _timeProvider;
     private readonly CloudflareMetrics _metrics;
     private readonly ILogger<CloudflareRangeRefresher> _logger;
@@ -34,7 +32,8 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
         IOptions<CloudflareTrustOptions> trustOptions,
         CloudflareRangeCache cache,
         TrustedNetworkRegistry registry,
-        IHttpClientFactory httpClientFactory,
+        CloudflareSourceClient sourceClient,
+        CloudflareRangeSanity sanity,
         TimeProvider timeProvider,
         CloudflareMetrics metrics,
         ILogger<CloudflareRangeRefresher> logger)
@@ -42,10 +41,10 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
         _options = options.Value;
         _enabled = trustOptions.Value.TrustCloudflare;
         _sources = [.. _options.EffectiveSources.Select(CloudflareSource.FromUrl)];
-        _sanity = CloudflareRangeSanity.FromOptions(_options);
+        _sanity = sanity;
         _cache = cache;
         _registry = registry;
-        _httpClientFactory = httpClientFactory;
+        _sourceClient = sourceClient;
         _timeProvider = timeProvider;
         _metrics = metrics;
         _logger = logger;
@@ -162,14 +161,13 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
 
     private async Task<(CloudflareRangeList?, RangeRejection?)> FetchAllAsync(CancellationToken cancellationToken)
     {
-        var client = _httpClientFactory.CreateClient(HttpClientName);
         var answers = new List<SourceAnswer>();
         var ranges = new List<IPNetwork2>();
         foreach (var source in _sources)
         {
             // Validators are only sent for a list that came from a source (the snapshot never did).
             var previous = _current.Origin == RangeOrigin.Snapshot ? null : _current.Sources.FirstOrDefault(s => s.Url == source.Url.ToString());
-            var (answer, rejection) = await FetchAsync(client, source, previous, cancellationToken);
+            var (answer, rejection) = await _sourceClient.FetchAsync(source, previous, cancellationToken);
             if (rejection is not null)
             {
                 return (null, rejection);
@@ -183,70 +181,6 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
         return distinct.Count == 0
             ? (null, new RangeRejection(RangeRejection.Empty, "the sources list no ranges"))
             : (new CloudflareRangeList(RangeOrigin.Live, distinct, answers, _timeProvider.GetUtcNow()), null);
-    }
-
-    private async Task<(SourceAnswer?, RangeRejection?)> FetchAsync(HttpClient client, CloudflareSource source, SourceAnswer? previous, CancellationToken cancellationToken)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Get, source.Url);
-        request.Headers.Accept.ParseAdd(source.ExpectedMediaType);
-        if (previous?.ETag is { } etag)
-        {
-            request.Headers.TryAddWithoutValidation("If-None-Match", etag);
-        }
-
-        if (previous?.LastModified is { } lastModified)
-        {
-            request.Headers.TryAddWithoutValidation("If-Modified-Since", lastModified);
-        }
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(_options.Timeout);
-        try
-        {
-            using var response = await client.SendAsync(request, HttpCompletionOption.ResponseContentRead, timeout.Token);
-            if (response.StatusCode == HttpStatusCode.NotModified && previous is not null)
-            {
-                return (previous, null);
-            }
-
-            if (!response.IsSuccessStatusCode)
-            {
-                return (null, new RangeRejection(RangeRejection.HttpStatus, $"{source}: HTTP {(int)response.StatusCode} {response.ReasonPhrase}"));
-            }
-
-            var mediaType = response.Content.Headers.ContentType?.MediaType;
-            if (!string.Equals(mediaType, source.ExpectedMediaType, StringComparison.OrdinalIgnoreCase))
-            {
-                return (null, new RangeRejection(RangeRejection.ContentType, $"{source}: content type '{mediaType ?? "none"}' where {source.ExpectedMediaType} was expected"));
-            }
-
-            var body = await response.Content.ReadAsStringAsync(timeout.Token);
-            var parsed = CloudflareRangeParser.Parse(source, body, out var rejection);
-            if (rejection is not null)
-            {
-                return (null, rejection);
-            }
-
-            if (_sanity.CheckRanges(parsed.Ranges) is { } refused)
-            {
-                return (null, refused with { Message = $"{source}: {refused.Message}" });
-            }
-
-            return (new SourceAnswer(
-                source.Url.ToString(),
-                response.Headers.ETag?.ToString(),
-                response.Content.Headers.LastModified?.ToString("R"),
-                parsed.ApiEtag,
-                [.. parsed.Ranges.Select(r => r.ToString())]), null);
-        }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-        {
-            return (null, new RangeRejection(RangeRejection.Timeout, $"{source}: no complete answer within {_options.Timeout}"));
-        }
-        catch (HttpRequestException ex)
-        {
-            return (null, new RangeRejection(RangeRejection.Network, $"{source}: {ex.Message}"));
-        }
     }
 
     /// <summary>The snapshot is not "current" for this rule: it may be older than any real change Cloudflare made.</summary>
@@ -294,18 +228,18 @@ public sealed partial class CloudflareRangeRefresher : BackgroundService
 
     private TimeSpan Backoff(int failures) => ExponentialBackoff.Delay(_options.MinRetryInterval, failures, _options.RefreshInterval);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cloudflare ranges at start: {Origin} list with {Count} ranges.")]
+    [LoggerMessage(EventId = EventIds.CloudflareInitial, EventName = "CloudflareInitial", Level = LogLevel.Information, Message = "Cloudflare ranges at start: {Origin} list with {Count} ranges.")]
     private partial void LogInitial(RangeOrigin origin, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cloudflare range cache unusable, ignored: {Problem}")]
+    [LoggerMessage(EventId = EventIds.CloudflareCacheUnusable, EventName = "CloudflareCacheUnusable", Level = LogLevel.Warning, Message = "Cloudflare range cache unusable, ignored: {Problem}")]
     private partial void LogCacheUnusable(string problem);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Cloudflare ranges updated: {Count} ranges.")]
+    [LoggerMessage(EventId = EventIds.CloudflareAccepted, EventName = "CloudflareAccepted", Level = LogLevel.Information, Message = "Cloudflare ranges updated: {Count} ranges.")]
     private partial void LogAccepted(int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cloudflare range refresh rejected ({Reason}): {Message}. Keeping the {Origin} list with {Count} ranges.")]
+    [LoggerMessage(EventId = EventIds.CloudflareRejected, EventName = "CloudflareRejected", Level = LogLevel.Warning, Message = "Cloudflare range refresh rejected ({Reason}): {Message}. Keeping the {Origin} list with {Count} ranges.")]
     private partial void LogRejected(string reason, string message, RangeOrigin origin, int count);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not write the Cloudflare range cache {Path}: {Reason}")]
+    [LoggerMessage(EventId = EventIds.CloudflareCacheWriteFailed, EventName = "CloudflareCacheWriteFailed", Level = LogLevel.Warning, Message = "Could not write the Cloudflare range cache {Path}: {Reason}")]
     private partial void LogCacheWriteFailed(string path, string reason);
 }

@@ -12,7 +12,7 @@ namespace EdgeProxy.Cloudflare;
 /// every fetched answer and to the cache file at start; <see cref="CheckGrowth"/> compares a fetched list with the live
 /// one and the shipped snapshot. No I/O and no clock, so every rule is testable on its own.
 /// </summary>
-public sealed class CloudflareRangeSanity
+internal sealed class CloudflareRangeSanity
 {
     /// <summary>Shorter prefixes are refused: Cloudflare publishes nothing near this size, and a /0 would trust everyone.</summary>
     public const int MinIPv4Prefix = 8;

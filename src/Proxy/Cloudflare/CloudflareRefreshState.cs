@@ -1,7 +1,7 @@
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>What the refresher last did, for <c>/status</c>, metrics and readiness.</summary>
-public sealed record CloudflareRefreshState(
+internal sealed record CloudflareRefreshState(
     DateTimeOffset? LastAttemptAt,
     DateTimeOffset? LastSuccessAt,
     RangeRejection? LastError,

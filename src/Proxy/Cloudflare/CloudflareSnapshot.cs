@@ -4,7 +4,7 @@ namespace EdgeProxy.Cloudflare;
 /// Cloudflare's published ranges as shipped with this release: the last fallback when there is neither a cache file
 /// nor a successful fetch, so the trusted set is never empty. Its age counts from <see cref="PublishedAt"/>.
 /// </summary>
-public static class CloudflareSnapshot
+internal static class CloudflareSnapshot
 {
     public static readonly DateTimeOffset PublishedAt = new(2026, 11, 28, 0, 0, 0, TimeSpan.Zero);
 

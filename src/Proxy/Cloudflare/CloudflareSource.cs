@@ -3,7 +3,7 @@ using System.Net.Sockets;
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>One configured source and what its answer must look like.</summary>
-public sealed record CloudflareSource(Uri Url, bool IsJsonApi, AddressFamily? Family)
+internal sealed record CloudflareSource(Uri Url, bool IsJsonApi, AddressFamily? Family)
 {
     public string ExpectedMediaType => IsJsonApi ? "application/json" : "text/plain";
 

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Cloudflare;
 
 /// <summary><c>EdgeProxy:ClientIp:TrustCloudflare</c>: whether Cloudflare's ranges are in the trusted set at all.</summary>
-public sealed class CloudflareTrustOptions
+internal sealed class CloudflareTrustOptions
 {
     public const string SectionName = "EdgeProxy:ClientIp";
 

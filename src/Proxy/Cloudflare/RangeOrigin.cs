@@ -1,7 +1,7 @@
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>Where the live Cloudflare list came from.</summary>
-public enum RangeOrigin
+internal enum RangeOrigin
 {
     /// <summary>The list shipped with this release (no cache file, no successful fetch yet).</summary>
     Snapshot,

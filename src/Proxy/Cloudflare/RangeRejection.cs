@@ -1,7 +1,7 @@
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>Why a fetched list was refused: <see cref="Reason"/> is a short metric label, <see cref="Message"/> says it for people.</summary>
-public sealed record RangeRejection(string Reason, string Message)
+internal sealed record RangeRejection(string Reason, string Message)
 {
     public const string Timeout = "timeout";
     public const string Network = "network";

@@ -1,4 +1,4 @@
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>A source's last accepted answer: its ranges and the validators for the next conditional GET.</summary>
-public sealed record SourceAnswer(string Url, string? ETag, string? LastModified, string? ApiEtag, IReadOnlyList<string> Ranges);
+internal sealed record SourceAnswer(string Url, string? ETag, string? LastModified, string? ApiEtag, IReadOnlyList<string> Ranges);

@@ -1,4 +1,4 @@
 namespace EdgeProxy.Common;
 
 /// <summary>A path on the admin listener served by a feature (registered with <c>AddAdminRoute</c>).</summary>
-public sealed record AdminRoute(string Path, Func<HttpContext, Task> Handler);
+internal sealed record AdminRoute(string Path, Func<HttpContext, Task> Handler);

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Common;
 
 /// <summary>Files that readers (and the next start) see whole or not at all: written beside, then renamed over.</summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> through a temporary file, creating the folder.</summary>
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)

@@ -7,7 +7,7 @@ namespace EdgeProxy.Common;
 /// way .NET's JSON configuration provider does, to report the position). Everything at start — the TLS policy, the
 /// application, the routes — is built from the same bytes; each live edit is read into a new one.
 /// </summary>
-public sealed record ConfigFile(string Path, byte[] Content, string? JsonError)
+internal sealed record ConfigFile(string Path, byte[] Content, string? JsonError)
 {
     private static readonly JsonDocumentOptions ParseOptions = new()
     {

@@ -1,6 +1,6 @@
 namespace EdgeProxy.Common;
 
-public static class ConfigurationExtensions
+internal static class ConfigurationExtensions
 {
     /// <summary>
     /// The configuration sources, in order of precedence: the one file, then the environment, then the command line.

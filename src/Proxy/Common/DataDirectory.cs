@@ -4,7 +4,7 @@ namespace EdgeProxy.Common;
 /// Where the proxy keeps what it makes for itself (first-run certificate, TLS policy file, range and OCSP caches):
 /// <c>EdgeProxy:DataPath</c> resolved against the configuration file's folder.
 /// </summary>
-public sealed record DataDirectory(string Path)
+internal sealed record DataDirectory(string Path)
 {
     public static DataDirectory From(string? dataPath, string configFolder) =>
         new(System.IO.Path.GetFullPath(dataPath ?? EdgeProxyOptions.DefaultDataPath, configFolder));

@@ -4,7 +4,7 @@ namespace EdgeProxy.Common;
 /// EdgeProxy's own switches (<c>--config PATH</c>, <c>--check</c>) taken out of the command line; every other argument
 /// is a configuration override in the usual .NET form (<c>--EdgeProxy:Admin:Url=http://127.0.0.1:9902</c>).
 /// </summary>
-public sealed record EdgeProxyCommandLine(string ConfigPath, bool CheckOnly, string[] ConfigurationArguments, string? Error = null)
+internal sealed record EdgeProxyCommandLine(string ConfigPath, bool CheckOnly, string[] ConfigurationArguments, string? Error = null)
 {
     public const string ConfigEnvironmentVariable = "EDGEPROXY_CONFIG";
     public const string DefaultConfigFileName = "appsettings.json";

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Common;
 
 /// <summary>Process-wide settings under <c>EdgeProxy</c> that belong to no single feature.</summary>
-public sealed class EdgeProxyOptions
+internal sealed class EdgeProxyOptions
 {
     public const string SectionName = "EdgeProxy";
 

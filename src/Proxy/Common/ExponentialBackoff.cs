@@ -1,7 +1,7 @@
 namespace EdgeProxy.Common;
 
 /// <summary>Retry delays after consecutive failures: <c>first</c>, then doubling, never more than <c>max</c>.</summary>
-public static class ExponentialBackoff
+internal static class ExponentialBackoff
 {
     public static TimeSpan Delay(TimeSpan first, int failures, TimeSpan max)
     {

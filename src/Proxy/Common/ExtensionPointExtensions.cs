@@ -4,7 +4,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 namespace EdgeProxy.Common;
 
 /// <summary>How a feature plugs into the host: a <c>/status</c> section, an admin route, metrics, readiness, public listeners.</summary>
-public static class ExtensionPointExtensions
+internal static class ExtensionPointExtensions
 {
     /// <summary>Adds a section to <c>/status</c>.</summary>
     public static IServiceCollection AddStatusSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Common;
 
 /// <summary>Sets gauges from live state just before <c>/metrics</c> is scraped, so nothing is computed on the request path.</summary>
-public interface IMetricsPublisher
+internal interface IMetricsPublisher
 {
     void Publish();
 }

@@ -7,7 +7,7 @@ namespace EdgeProxy.Common;
 /// internal listeners). Connection middleware added here runs before TLS; <c>HttpsOptions</c> applies to the handshake.
 /// Register with <see cref="ExtensionPointExtensions.AddPublicEndpointSetup{T}"/>; they run in registration order.
 /// </summary>
-public interface IPublicEndpointSetup
+internal interface IPublicEndpointSetup
 {
     void Configure(EndpointConfiguration endpoint);
 }

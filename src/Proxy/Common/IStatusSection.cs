@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace EdgeProxy.Common;
 
 /// <summary>One section of <c>/status</c>. Each feature registers its own with <c>AddStatusSection</c>.</summary>
-public interface IStatusSection
+internal interface IStatusSection
 {
     string Name { get; }
 

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Common;
 
 /// <summary>What the configuration says about the public listeners (<c>Kestrel:Endpoints</c>).</summary>
-public static class PublicEndpoints
+internal static class PublicEndpoints
 {
     public const string SectionName = "Kestrel:Endpoints";
 

@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 namespace EdgeProxy.Common;
 
 /// <summary>Builds the arrays of <c>/status</c> sections as JSON trees.</summary>
-public static class StatusJson
+internal static class StatusJson
 {
     public static JsonArray Array<T>(IEnumerable<T> items, Func<T, JsonNode?> map) => new([.. items.Select(map)]);
 

@@ -19,7 +19,7 @@ namespace EdgeProxy.Hosting;
 /// <summary>
 /// Builds the proxy: the list of features it is made of, then validation of everything before anything listens.
 /// </summary>
-public static class EdgeProxyApplication
+internal static class EdgeProxyApplication
 {
     /// <summary>
     /// Builds the application and validates its configuration (JSON, options, certificates, routes and clusters).

@@ -1,14 +1,15 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Hosting;
 
-public static class EdgeProxyListenersExtensions
+internal static class EdgeProxyListenersExtensions
 {
     /// <summary>Kestrel defaults for an edge (no <c>Server</c> header) and the features' public-endpoint setups.</summary>
     public static IServiceCollection AddEdgeProxyListeners(this IServiceCollection services)
     {
-        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, PublicListenerSetup>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, PublicListenerSetup>());
         return services;
     }
 }

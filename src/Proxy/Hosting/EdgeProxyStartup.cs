@@ -1,7 +1,7 @@
 namespace EdgeProxy.Hosting;
 
 /// <summary>The outcome of <see cref="EdgeProxyApplication.PrepareAsync"/>: a validated application, or what is wrong.</summary>
-public sealed record EdgeProxyStartup(WebApplication? App, IReadOnlyList<string> Errors, string Summary)
+internal sealed record EdgeProxyStartup(WebApplication? App, IReadOnlyList<string> Errors, string Summary)
 {
     public static EdgeProxyStartup Failed(IReadOnlyList<string> errors) => new(null, errors, "");
 }

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Https;
 
-public static class HttpsPolicyExtensions
+internal static class HttpsPolicyExtensions
 {
     public const string HstsSectionName = "EdgeProxy:Hsts";
 

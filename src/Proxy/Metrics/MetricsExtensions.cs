@@ -2,7 +2,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace EdgeProxy.Metrics;
 
-public static class MetricsExtensions
+internal static class MetricsExtensions
 {
     /// <summary>The Prometheus registry served on the admin listener's <c>/metrics</c>.</summary>
     public static IServiceCollection AddProxyMetrics(this IServiceCollection services)

@@ -7,7 +7,7 @@ namespace EdgeProxy.Metrics;
 /// The proxy's Prometheus registry (one per proxy instance, so several can run in one process) and the metrics every
 /// feature shares. Features create their own metrics through <see cref="Factory"/>.
 /// </summary>
-public sealed class ProxyMetrics : IDisposable
+internal sealed class ProxyMetrics : IDisposable
 {
     private static readonly string[] StatusCodeLabels = [.. Enumerable.Range(0, 600).Select(code => code.ToString(System.Globalization.CultureInfo.InvariantCulture))];
     private readonly IDisposable _eventCounters;

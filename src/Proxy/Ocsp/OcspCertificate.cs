@@ -3,7 +3,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace EdgeProxy.Ocsp;
 
 /// <summary>One served certificate as far as OCSP goes, with its current state (swapped whole, read without locks).</summary>
-public sealed class OcspCertificate
+internal sealed class OcspCertificate
 {
     private volatile OcspState _state;
 

@@ -8,7 +8,7 @@ namespace EdgeProxy.Ocsp;
 /// The few OCSP structures of RFC 6960 the proxy needs, with the platform's ASN.1 reader and writer: a request for one
 /// certificate, and the status, validity and signer of the answer. (.NET has no public OCSP API.)
 /// </summary>
-public static class OcspCodec
+internal static class OcspCodec
 {
     private const string Sha1Oid = "1.3.14.3.2.26";
     private const string BasicResponseOid = "1.3.6.1.5.5.7.48.1.1";

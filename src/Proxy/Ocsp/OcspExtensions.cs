@@ -5,7 +5,7 @@ using EdgeProxy.Common;
 
 namespace EdgeProxy.Ocsp;
 
-public static class OcspExtensions
+internal static class OcspExtensions
 {
     /// <summary>OCSP stapling (<c>EdgeProxy:Tls:OcspStapling</c>): prefetch, refresh, disk cache, status, metrics, readiness.</summary>
     public static IServiceCollection AddOcspStapling(this IServiceCollection services)

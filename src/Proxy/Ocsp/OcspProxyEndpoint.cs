@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using System.Formats.Asn1;
 
 namespace EdgeProxy.Ocsp;
@@ -75,6 +76,6 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
         }
     }
 
-    [LoggerMessage(EventId = OcspEventIds.UnknownProxyRequest, EventName = "UnknownProxyRequest", Level = LogLevel.Warning, Message = "OCSP proxy: a {Method} request for {Target} ({Length} bytes) is about no served certificate; refused.")]
+    [LoggerMessage(EventId = EventIds.OcspUnknownProxyRequest, EventName = "UnknownProxyRequest", Level = LogLevel.Warning, Message = "OCSP proxy: a {Method} request for {Target} ({Length} bytes) is about no served certificate; refused.")]
     private partial void LogUnknownRequest(string method, string target, int length);
 }

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Ocsp;
 
 /// <summary><c>EdgeProxy:Tls:OcspStapling</c>: <c>true</c>, <c>false</c> or <c>Required</c>.</summary>
-public enum OcspStaplingMode
+internal enum OcspStaplingMode
 {
     /// <summary>No OCSP work at all.</summary>
     False,

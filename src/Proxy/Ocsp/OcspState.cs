@@ -1,7 +1,7 @@
 namespace EdgeProxy.Ocsp;
 
 /// <summary>The state of one certificate's staple; <see cref="Response"/> is the last good DER response, kept while valid.</summary>
-public sealed record OcspState(
+internal sealed record OcspState(
     OcspStateKind Kind,
     DateTimeOffset? ThisUpdate = null,
     DateTimeOffset? NextUpdate = null,

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Ocsp;
 
 /// <summary>Where a certificate stands with OCSP stapling (names as shown in <c>/status</c> and metrics).</summary>
-public enum OcspStateKind
+internal enum OcspStateKind
 {
     /// <summary>Stapling is switched off (<c>EdgeProxy:Tls:OcspStapling=false</c>).</summary>
     Disabled,

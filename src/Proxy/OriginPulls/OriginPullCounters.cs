@@ -3,7 +3,7 @@ using EdgeProxy.Middleware.ClientIp;
 namespace EdgeProxy.OriginPulls;
 
 /// <summary>TLS handshakes on public listeners by the verdict on their client certificate.</summary>
-public sealed class OriginPullCounters
+internal sealed class OriginPullCounters
 {
     private long _verified;
     private long _missing;

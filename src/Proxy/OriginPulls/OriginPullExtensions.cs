@@ -1,9 +1,10 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
 
 namespace EdgeProxy.OriginPulls;
 
-public static class OriginPullExtensions
+internal static class OriginPullExtensions
 {
     /// <summary>
     /// Authenticated Origin Pulls (<c>EdgeProxy:Cloudflare:AuthenticatedOriginPulls</c>) on every public HTTPS listener,
@@ -12,11 +13,11 @@ public static class OriginPullExtensions
     public static IServiceCollection AddAuthenticatedOriginPulls(this IServiceCollection services)
     {
         services.AddOptions<OriginPullOptions>().BindConfiguration(OriginPullOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<OriginPullOptions>, OriginPullOptionsValidator>();
-        services.AddSingleton(sp => OriginPullTrust.Load(
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OriginPullOptions>, OriginPullOptionsValidator>());
+        services.TryAddSingleton(sp => OriginPullTrust.Load(
             sp.GetRequiredService<IOptions<OriginPullOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath,
             sp.GetRequiredService<TimeProvider>(), out var errors) ?? throw new OptionsValidationException(OriginPullOptions.SectionName, typeof(OriginPullOptions), errors));
-        services.AddSingleton<OriginPullCounters>();
+        services.TryAddSingleton<OriginPullCounters>();
         services.AddPublicEndpointSetup<OriginPullEndpointSetup>();
         services.AddStatusSection<OriginPullStatusSection>();
         services.AddMetricsPublisher<OriginPullMetrics>();

@@ -1,7 +1,7 @@
 namespace EdgeProxy.OriginPulls;
 
 /// <summary>How public HTTPS listeners treat Cloudflare's origin-pull client certificate.</summary>
-public enum OriginPullMode
+internal enum OriginPullMode
 {
     /// <summary>No client certificate is asked for.</summary>
     Off,

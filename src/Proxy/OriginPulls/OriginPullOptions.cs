@@ -5,7 +5,7 @@ namespace EdgeProxy.OriginPulls;
 /// proves a connection comes from Cloudflare on behalf of this zone; an address in Cloudflare's ranges only proves it
 /// comes from some Cloudflare customer.
 /// </summary>
-public sealed class OriginPullOptions
+internal sealed class OriginPullOptions
 {
     public const string SectionName = "EdgeProxy:Cloudflare:AuthenticatedOriginPulls";
 

@@ -9,7 +9,7 @@ namespace EdgeProxy.OriginPulls;
 /// handshake) and, when fingerprints are pinned, be one of them. Cloudflare's shared CA signs the certificate Cloudflare
 /// shows on behalf of every customer, so pinning the zone's own certificate is what proves "our zone".
 /// </summary>
-public sealed class OriginPullTrust
+internal sealed class OriginPullTrust
 {
     /// <summary>Cloudflare's shared origin-pull CA (<c>CN=origin-pull.cloudflare.net</c>, valid to 2029-11-01), shipped in the executable.</summary>
     public const string ShippedCaResource = "cloudflare-origin-pull-ca.pem";

@@ -76,9 +76,9 @@ internal sealed partial class ConfigFileWatcher(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "File notices for the configuration file failed ({Reason}); polling still picks up changes.")]
+    [LoggerMessage(EventId = EventIds.ConfigWatcherError, EventName = "ConfigWatcherError", Level = LogLevel.Warning, Message = "File notices for the configuration file failed ({Reason}); polling still picks up changes.")]
     private partial void LogWatcherError(string reason);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Reloading the configuration failed unexpectedly; the running configuration stays.")]
+    [LoggerMessage(EventId = EventIds.ConfigReloadFailed, EventName = "ConfigReloadFailed", Level = LogLevel.Error, Message = "Reloading the configuration failed unexpectedly; the running configuration stays.")]
     private partial void LogReloadFailed(Exception exception);
 }

@@ -1,6 +1,6 @@
 namespace EdgeProxy.ReverseProxy;
 
-public sealed class ConfigFileWatcherOptions
+internal sealed class ConfigFileWatcherOptions
 {
     public const string SectionName = "EdgeProxy:Config";
 

@@ -3,7 +3,7 @@ using Yarp.ReverseProxy.Configuration;
 namespace EdgeProxy.ReverseProxy;
 
 /// <summary>Routes and clusters read from the file, with every reason they may not be applied.</summary>
-public sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters, IReadOnlyList<string> Errors)
+internal sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters, IReadOnlyList<string> Errors)
 {
     public bool IsValid => Errors.Count == 0;
 

@@ -7,7 +7,7 @@ namespace EdgeProxy.ReverseProxy;
 /// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
 /// YARP would accept but an operator never means: no routes at all, or a route naming a cluster that does not exist.
 /// </summary>
-public sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValidator validator)
+internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValidator validator)
 {
     public const string SectionName = "ReverseProxy";
 

@@ -9,7 +9,7 @@ namespace EdgeProxy.ReverseProxy;
 /// Re-reads the configuration file and swaps YARP's routes and clusters only when the whole new version is valid.
 /// A rejected edit keeps the running configuration and logs the file and the keys that are wrong.
 /// </summary>
-public sealed partial class ProxyConfigReloader(
+internal sealed partial class ProxyConfigReloader(
     EdgeProxyCommandLine command,
     ProxyConfigLoader loader,
     InMemoryConfigProvider provider,
@@ -89,12 +89,12 @@ public sealed partial class ProxyConfigReloader(
         metrics.ConfigReloads.WithLabels("applied").Inc();
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Applied {File}: {Summary}.")]
+    [LoggerMessage(EventId = EventIds.ConfigApplied, EventName = "ConfigApplied", Level = LogLevel.Information, Message = "Applied {File}: {Summary}.")]
     private partial void LogApplied(string file, string summary);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes and clusters stay. Problems:\n{Errors}")]
+    [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes and clusters stay. Problems:\n{Errors}")]
     private partial void LogRejected(string file, string errors);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]
+    [LoggerMessage(EventId = EventIds.ConfigReadFailed, EventName = "ConfigReadFailed", Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]
     private partial void LogReadFailed(string file, string reason);
 }

@@ -4,7 +4,7 @@ using EdgeProxy.Common;
 namespace EdgeProxy.ReverseProxy;
 
 /// <summary>What the running routes came from and what happened to the latest edit; the <c>config</c> section of <c>/status</c>.</summary>
-public sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusSection
+internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusSection
 {
     private volatile Snapshot _state = new(null, null, 0, 0, null, [], 0, 0);
 

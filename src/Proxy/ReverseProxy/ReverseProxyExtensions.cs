@@ -5,7 +5,7 @@ using Yarp.ReverseProxy.Configuration;
 
 namespace EdgeProxy.ReverseProxy;
 
-public static class ReverseProxyExtensions
+internal static class ReverseProxyExtensions
 {
     /// <summary>
     /// Routes and clusters from the <c>ReverseProxy</c> section of the file, validated on every change before they apply;

@@ -42,6 +42,6 @@ internal sealed partial class CertificateExpiryMonitor(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Certificate {Key} ({Subject}) expires on {NotAfter:u}, in {Days} days: renew it (a replaced file is picked up without restart).")]
+    [LoggerMessage(EventId = EventIds.TlsCertificateExpiresSoon, EventName = "TlsCertificateExpiresSoon", Level = LogLevel.Warning, Message = "Certificate {Key} ({Subject}) expires on {NotAfter:u}, in {Days} days: renew it (a replaced file is picked up without restart).")]
     private partial void LogExpiresSoon(string key, string subject, DateTimeOffset notAfter, double days);
 }

@@ -9,7 +9,7 @@ namespace EdgeProxy.Tls;
 /// The certificates the listeners serve, read from their files (so a renewed file shows at once), with expiry for
 /// <c>/status</c>, <c>/metrics</c> and the start-up warning.
 /// </summary>
-public sealed class CertificateInventory(IConfiguration configuration, IHostEnvironment environment, DataDirectory dataDirectory)
+internal sealed class CertificateInventory(IConfiguration configuration, IHostEnvironment environment, DataDirectory dataDirectory)
 {
     public static readonly TimeSpan WarnBefore = TimeSpan.FromDays(14);
 

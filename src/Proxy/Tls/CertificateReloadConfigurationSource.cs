@@ -5,7 +5,7 @@ namespace EdgeProxy.Tls;
 /// certificates: Kestrel reloads an endpoint when its configuration section changes, so a renewal bumps a marker key
 /// under <c>Kestrel:Endpoints:&lt;name&gt;</c> and signals a reload.
 /// </summary>
-public sealed class CertificateReloadConfigurationSource : IConfigurationSource
+internal sealed class CertificateReloadConfigurationSource : IConfigurationSource
 {
     private readonly Provider _provider = new();
 

@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using System.Security.Cryptography;
 using EdgeProxy.Certificates;
 using Microsoft.Extensions.Options;
@@ -92,9 +93,9 @@ internal sealed partial class CertificateRenewalWatcher(
         return Convert.ToHexString(hash.GetHashAndReset());
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Certificate files of endpoint {Endpoint} changed; serving the renewed certificate on new connections.")]
+    [LoggerMessage(EventId = EventIds.TlsCertificateRenewed, EventName = "TlsCertificateRenewed", Level = LogLevel.Information, Message = "Certificate files of endpoint {Endpoint} changed; serving the renewed certificate on new connections.")]
     private partial void LogRenewed(string endpoint);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Certificate files of endpoint {Endpoint} cannot be used right now ({Reason}); keeping the current certificate and checking again.")]
+    [LoggerMessage(EventId = EventIds.TlsRenewedCertificateUnusable, EventName = "TlsRenewedCertificateUnusable", Level = LogLevel.Warning, Message = "Certificate files of endpoint {Endpoint} cannot be used right now ({Reason}); keeping the current certificate and checking again.")]
     private partial void LogUnusable(string endpoint, string reason);
 }

@@ -78,9 +78,9 @@ internal sealed partial class FirstRunCertificate(
         return X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No TLS certificate is configured: serving HTTPS with a self-signed certificate for localhost, created now and kept in {Path}. Browsers will warn; configure Kestrel:Endpoints:<name>:Certificate for real use.")]
+    [LoggerMessage(EventId = EventIds.TlsFirstRunCertificateCreated, EventName = "TlsFirstRunCertificateCreated", Level = LogLevel.Warning, Message = "No TLS certificate is configured: serving HTTPS with a self-signed certificate for localhost, created now and kept in {Path}. Browsers will warn; configure Kestrel:Endpoints:<name>:Certificate for real use.")]
     private partial void LogCreated(string path);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "No TLS certificate is configured: serving HTTPS with the self-signed localhost certificate in {Path} (valid until {NotAfter:u}). Configure Kestrel:Endpoints:<name>:Certificate for real use.")]
+    [LoggerMessage(EventId = EventIds.TlsFirstRunCertificateUsed, EventName = "TlsFirstRunCertificateUsed", Level = LogLevel.Warning, Message = "No TLS certificate is configured: serving HTTPS with the self-signed localhost certificate in {Path} (valid until {NotAfter:u}). Configure Kestrel:Endpoints:<name>:Certificate for real use.")]
     private partial void LogUsing(string path, DateTime notAfter);
 }

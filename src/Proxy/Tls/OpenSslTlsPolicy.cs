@@ -10,7 +10,7 @@ namespace EdgeProxy.Tls;
 /// <c>Program</c>, before anything touches cryptography, and sets the variable in the native environment (the
 /// managed <c>Environment.SetEnvironmentVariable</c> does not reach OpenSSL).
 /// </summary>
-public static partial class OpenSslTlsPolicy
+internal static partial class OpenSslTlsPolicy
 {
     public const string FileName = "openssl-tls-policy.cnf";
 

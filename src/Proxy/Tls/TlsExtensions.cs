@@ -5,12 +5,12 @@ using EdgeProxy.Common;
 
 namespace EdgeProxy.Tls;
 
-public static class TlsExtensions
+internal static class TlsExtensions
 {
     /// <summary>A self-signed localhost certificate for HTTPS listeners that have none (first run on a fresh machine).</summary>
     public static IServiceCollection AddFirstRunCertificate(this IServiceCollection services)
     {
-        services.AddSingleton<IConfigureOptions<KestrelServerOptions>, FirstRunCertificate>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, FirstRunCertificate>());
         return services;
     }
 
@@ -21,10 +21,10 @@ public static class TlsExtensions
     public static IServiceCollection AddTlsPolicy(this IServiceCollection services)
     {
         services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>();
-        services.AddSingleton<CertificateInventory>();
-        services.AddSingleton<CertificateExpiryMonitor>();
-        services.AddHostedService(sp => sp.GetRequiredService<CertificateExpiryMonitor>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>());
+        services.TryAddSingleton<CertificateInventory>();
+        services.TryAddSingleton<CertificateExpiryMonitor>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CertificateExpiryMonitor>(sp => sp.GetRequiredService<CertificateExpiryMonitor>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsPublisher, CertificateExpiryMonitor>(sp => sp.GetRequiredService<CertificateExpiryMonitor>()));
         services.AddStatusSection<TlsStatusSection>();
         return services;

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Tls;
 
 /// <summary><c>EdgeProxy:Tls</c>. Its OCSP keys (<c>OcspStapling</c>, <c>OcspRetryInterval</c>) are bound by <c>OcspOptions</c>.</summary>
-public sealed class TlsOptions
+internal sealed class TlsOptions
 {
     public const string SectionName = "EdgeProxy:Tls";
 

@@ -8,7 +8,7 @@ namespace EdgeProxy.Tls;
 /// enforces them. Never allowed, whatever the configuration says: SSL, TLS 1.0/1.1, and any TLS 1.2 suite without
 /// ECDHE key exchange and an AEAD cipher (so no static RSA, DHE, CBC, RC4, 3DES, NULL, EXPORT or anonymous suites).
 /// </summary>
-public sealed record TlsPolicy(TlsProfile Profile, IReadOnlyList<string> Protocols, IReadOnlyList<string> Tls12Suites, IReadOnlyList<string> Tls13Suites)
+internal sealed record TlsPolicy(TlsProfile Profile, IReadOnlyList<string> Protocols, IReadOnlyList<string> Tls12Suites, IReadOnlyList<string> Tls13Suites)
 {
     public const string Tls12 = "Tls12";
     public const string Tls13 = "Tls13";

@@ -1,7 +1,7 @@
 namespace EdgeProxy.Tls;
 
 /// <summary>Named TLS policies (<c>EdgeProxy:Tls:Profile</c>).</summary>
-public enum TlsProfile
+internal enum TlsProfile
 {
     /// <summary>TLS 1.2 and 1.3; ECDHE with AES-GCM or ChaCha20-Poly1305 only (Mozilla "intermediate" without DHE).</summary>
     Intermediate,

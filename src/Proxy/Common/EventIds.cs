@@ -1,0 +1,36 @@
+namespace EdgeProxy.Common;
+
+/// <summary>Every log event of the proxy, numbered in one place so that no two share an id (as YARP's <c>EventIds</c>).</summary>
+internal static class EventIds
+{
+    // ReverseProxy: the configuration file
+    public const int ConfigWatcherError = 101;
+    public const int ConfigReloadFailed = 102;
+    public const int ConfigApplied = 103;
+    public const int ConfigRejected = 104;
+    public const int ConfigReadFailed = 105;
+
+    // Cloudflare ranges
+    public const int CloudflareInitial = 201;
+    public const int CloudflareCacheUnusable = 202;
+    public const int CloudflareAccepted = 203;
+    public const int CloudflareRejected = 204;
+    public const int CloudflareCacheWriteFailed = 205;
+
+    // TLS and certificates
+    public const int TlsCertificateExpiresSoon = 301;
+    public const int TlsCertificateRenewed = 302;
+    public const int TlsRenewedCertificateUnusable = 303;
+    public const int TlsFirstRunCertificateCreated = 304;
+    public const int TlsFirstRunCertificateUsed = 305;
+
+    // OCSP stapling
+    public const int OcspCertificateState = 401;
+    public const int OcspGoodResponse = 402;
+    public const int OcspBadStatus = 403;
+    public const int OcspFetchFailed = 404;
+    public const int OcspFromDisk = 405;
+    public const int OcspUnknownProxyRequest = 406;
+    public const int OcspCacheWriteFailed = 407;
+    public const int OcspMustStapleWithoutStaple = 408;
+}
