@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Extensions;
 using Microsoft.Extensions.Options;
 
@@ -41,9 +40,7 @@ public sealed class HttpsRedirectMiddleware(RequestDelegate next, IOptions<Https
     {
         if (_boundHttpsPort == 0)
         {
-            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
-            var https = addresses.FirstOrDefault(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase));
-            _boundHttpsPort = https is not null && BindingAddress.Parse(https).Port is var port and > 0 ? port : 443;
+            _boundHttpsPort = server.HttpsPorts() is [var port, ..] ? port : 443;
         }
 
         return _boundHttpsPort;

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
+using EdgeProxy.Middleware;
 
 namespace EdgeProxy.Ocsp;
 
@@ -18,11 +18,7 @@ internal sealed class OcspWarmUp(IServer server)
 
     public async Task RunAsync(IEnumerable<OcspCertificate> certificates, CancellationToken cancellationToken)
     {
-        var ports = (server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
-            .Where(a => a.StartsWith("https://", StringComparison.OrdinalIgnoreCase))
-            .Select(a => BindingAddress.Parse(a).Port)
-            .Distinct()
-            .ToList();
+        var ports = server.HttpsPorts();
         var names = certificates.SelectMany(c => c.Leaf.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()))
             .Append("")
             .Distinct(StringComparer.OrdinalIgnoreCase)
