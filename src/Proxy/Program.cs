@@ -1,6 +1,6 @@
+using EdgeProxy.Common;
 using EdgeProxy.Hosting;
 using EdgeProxy.Tls;
-using EdgeProxy.Common;
 
 // Table of contents: tune the runtime, parse the command line, apply the TLS policy, build and validate everything
 // (EdgeProxyApplication), then either report (--check) or serve.

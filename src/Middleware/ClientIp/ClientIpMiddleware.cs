@@ -19,6 +19,7 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
 
     private static readonly IPNetwork PseudoIpv4 = IPNetwork.Parse("240.0.0.0/4");
 
+    // A library guard: a host that validates its options never gets here with an empty header name.
     private readonly ClientIpOptions _options = string.IsNullOrWhiteSpace(options.Value.Header)
         ? throw new ArgumentException("ClientIpOptions.Header must name the client-IP header", nameof(options))
         : options.Value;

@@ -1,7 +1,7 @@
 using System.Text;
+using EdgeProxy.Common;
 using EdgeProxy.Metrics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.Admin;
 

@@ -1,7 +1,7 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Admin;
 

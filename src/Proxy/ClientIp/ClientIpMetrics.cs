@@ -1,7 +1,7 @@
+using EdgeProxy.Common;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.ClientIp;
 using Prometheus;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.ClientIp;
 

@@ -20,6 +20,11 @@ internal sealed class ClientIpOptionsValidator : IValidateOptions<ClientIpOption
             errors.Add($"{key}:WorkerHeader must name a header");
         }
 
+        if (options.TrustedPeerHeaderPrefix is { } prefix && string.IsNullOrWhiteSpace(prefix))
+        {
+            errors.Add($"{key}:TrustedPeerHeaderPrefix must not be empty (it would stop dropping Cloudflare's headers from untrusted peers)");
+        }
+
         for (var i = 0; i < options.WorkerZones.Count; i++)
         {
             if (string.IsNullOrWhiteSpace(options.WorkerZones[i]) || options.WorkerZones[i].Trim() != options.WorkerZones[i] || options.WorkerZones[i].Contains('/'))

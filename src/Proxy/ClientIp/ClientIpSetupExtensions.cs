@@ -19,6 +19,8 @@ internal static class ClientIpSetupExtensions
         services.TryAddSingleton(sp =>
         {
             var registry = new TrustedNetworkRegistry();
+            // Cloudflare's ranges come first (filled by the refresher), so /trust names them for an address in both.
+            registry.Set(CloudflareTrustOptions.Source, []);
             registry.Set(ClientIpTrustOptions.ConfiguredSource, sp.GetRequiredService<IOptions<ClientIpTrustOptions>>().Value.TrustedNetworks
                 .Select(text => CidrParser.TryParse(text, null, out var network, out _) ? network : null).OfType<IPNetwork2>());
             return registry;

@@ -1,6 +1,6 @@
+using EdgeProxy.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.Cloudflare;
 
@@ -10,7 +10,7 @@ internal static class CloudflareExtensions
     public static IServiceCollection AddCloudflareRanges(this IServiceCollection services)
     {
         services.AddOptions<CloudflareOptions>().BindConfiguration(CloudflareOptions.SectionName).ValidateOnStart();
-        services.AddOptions<CloudflareTrustOptions>().BindConfiguration(CloudflareTrustOptions.SectionName);
+        services.AddOptions<CloudflareTrustOptions>().BindConfiguration(CloudflareTrustOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudflareOptions>, CloudflareOptionsValidator>());
         services.TryAddSingleton(sp => new CloudflareRangeCache(
             sp.GetRequiredService<DataDirectory>().Resolve(sp.GetRequiredService<IOptions<CloudflareOptions>>().Value.CacheFile)));

@@ -1,6 +1,6 @@
-using EdgeProxy.Common;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeProxy.Common;
 using EdgeProxy.Middleware.ClientIp;
 
 namespace EdgeProxy.Cloudflare;

@@ -5,8 +5,8 @@ internal static class ExponentialBackoff
 {
     public static TimeSpan Delay(TimeSpan first, int failures, TimeSpan max)
     {
-        // Past 2^30 the doubling only overflows; the cap has long been reached.
-        var delay = first * Math.Pow(2, Math.Clamp(failures - 1, 0, 30));
-        return delay < max ? delay : max;
+        // In ticks and capped before a TimeSpan is made: first × 2^n overflows TimeSpan long before n gets large.
+        var ticks = first.Ticks * Math.Pow(2, Math.Max(failures - 1, 0));
+        return ticks < max.Ticks ? TimeSpan.FromTicks((long)ticks) : max;
     }
 }

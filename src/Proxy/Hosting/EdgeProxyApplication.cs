@@ -1,6 +1,6 @@
-using Microsoft.Extensions.Options;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
+using EdgeProxy.Common;
 using EdgeProxy.Https;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.AccessLog;
@@ -9,10 +9,10 @@ using EdgeProxy.Middleware.Hsts;
 using EdgeProxy.Middleware.HttpsRedirect;
 using EdgeProxy.Ocsp;
 using EdgeProxy.OriginPulls;
-using EdgeProxy.Tls;
-using Yarp.ReverseProxy.Transforms;
-using EdgeProxy.Common;
 using EdgeProxy.ReverseProxy;
+using EdgeProxy.Tls;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Transforms;
 
 namespace EdgeProxy.Hosting;
 

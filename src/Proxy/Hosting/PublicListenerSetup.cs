@@ -1,6 +1,6 @@
+using EdgeProxy.Common;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.Hosting;
 
@@ -22,7 +22,7 @@ internal sealed class PublicListenerSetup(IConfiguration configuration, IEnumera
         // Fail closed: a feature that must see every public connection (the lock, origin pulls) cannot be skipped.
         var loader = options.ConfigurationLoader ?? throw new InvalidOperationException("Kestrel is not configured from the configuration file; the public listeners cannot be set up");
 
-        foreach (var endpoint in configuration.GetSection("Kestrel:Endpoints").GetChildren())
+        foreach (var endpoint in configuration.GetSection(PublicEndpoints.SectionName).GetChildren())
         {
             loader.Endpoint(endpoint.Key, configured =>
             {

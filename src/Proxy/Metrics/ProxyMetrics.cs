@@ -1,5 +1,5 @@
-using Prometheus;
 using EdgeProxy.Common;
+using Prometheus;
 
 namespace EdgeProxy.Metrics;
 

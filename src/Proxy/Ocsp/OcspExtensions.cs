@@ -1,7 +1,7 @@
+using EdgeProxy.Common;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.Ocsp;
 

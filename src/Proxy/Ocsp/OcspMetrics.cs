@@ -1,6 +1,6 @@
+using EdgeProxy.Common;
 using EdgeProxy.Metrics;
 using Prometheus;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.Ocsp;
 

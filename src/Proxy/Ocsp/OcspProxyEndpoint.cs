@@ -1,5 +1,5 @@
-using EdgeProxy.Common;
 using System.Formats.Asn1;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Ocsp;
 
@@ -76,6 +76,6 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
         }
     }
 
-    [LoggerMessage(EventId = EventIds.OcspUnknownProxyRequest, EventName = "UnknownProxyRequest", Level = LogLevel.Warning, Message = "OCSP proxy: a {Method} request for {Target} ({Length} bytes) is about no served certificate; refused.")]
+    [LoggerMessage(EventId = EventIds.OcspUnknownProxyRequest, EventName = "OcspUnknownProxyRequest", Level = LogLevel.Warning, Message = "OCSP proxy: a {Method} request for {Target} ({Length} bytes) is about no served certificate; refused.")]
     private partial void LogUnknownRequest(string method, string target, int length);
 }

@@ -32,6 +32,6 @@ internal sealed partial class OcspReadinessCheck(OcspStapler stapler, ILogger<Oc
             : HealthCheckResult.Unhealthy($"no good staple for {string.Join(", ", missing.Select(c => c.Key + (c.MustStaple ? " (Must-Staple)" : "")))}; {summary}"));
     }
 
-    [LoggerMessage(EventId = EventIds.OcspMustStapleWithoutStaple, EventName = "MustStapleWithoutStaple", Level = LogLevel.Error, Message = "OCSP {Certificate} is Must-Staple but has no good staple ({State}): browsers will refuse it.")]
+    [LoggerMessage(EventId = EventIds.OcspMustStapleWithoutStaple, EventName = "OcspMustStapleWithoutStaple", Level = LogLevel.Error, Message = "OCSP {Certificate} is Must-Staple but has no good staple ({State}): browsers will refuse it.")]
     private partial void LogMustStapleWithoutStaple(string certificate, string state);
 }

@@ -1,4 +1,5 @@
 using EdgeProxy.Common;
+
 namespace EdgeProxy.Ocsp;
 
 /// <summary>

@@ -1,5 +1,5 @@
-using EdgeProxy.Common;
 using System.Security.Cryptography;
+using EdgeProxy.Common;
 
 namespace EdgeProxy.Ocsp;
 
@@ -34,6 +34,6 @@ internal sealed partial class OcspResponseCache(string directory, ILogger<OcspRe
         }
     }
 
-    [LoggerMessage(EventId = EventIds.OcspCacheWriteFailed, EventName = "CacheWriteFailed", Level = LogLevel.Warning, Message = "Could not keep OCSP responses in {Directory}: {Reason}")]
+    [LoggerMessage(EventId = EventIds.OcspCacheWriteFailed, EventName = "OcspCacheWriteFailed", Level = LogLevel.Warning, Message = "Could not keep OCSP responses in {Directory}: {Reason}")]
     private partial void LogWriteFailed(string directory, string reason);
 }

@@ -148,18 +148,18 @@ internal sealed partial class OcspStapler(
         return answer;
     }
 
-    [LoggerMessage(EventId = EventIds.OcspCertificateState, EventName = "CertificateState", Level = LogLevel.Information, Message = "OCSP {Certificate}: {State} {Reason}")]
+    [LoggerMessage(EventId = EventIds.OcspCertificateState, EventName = "OcspCertificateState", Level = LogLevel.Information, Message = "OCSP {Certificate}: {State} {Reason}")]
     private partial void LogState(string certificate, OcspStateKind state, string reason);
 
-    [LoggerMessage(EventId = EventIds.OcspGoodResponse, EventName = "GoodResponse", Level = LogLevel.Information, Message = "OCSP {Certificate}: good response held and stapled (thisUpdate {ThisUpdate:u}, nextUpdate {NextUpdate:u}).")]
+    [LoggerMessage(EventId = EventIds.OcspGoodResponse, EventName = "OcspGoodResponse", Level = LogLevel.Information, Message = "OCSP {Certificate}: good response held and stapled (thisUpdate {ThisUpdate:u}, nextUpdate {NextUpdate:u}).")]
     private partial void LogGood(string certificate, DateTimeOffset thisUpdate, DateTimeOffset? nextUpdate);
 
-    [LoggerMessage(EventId = EventIds.OcspBadStatus, EventName = "BadStatus", Level = LogLevel.Error, Message = "OCSP {Certificate}: the responder says {State}; clients that check will refuse this certificate. Replace it.")]
+    [LoggerMessage(EventId = EventIds.OcspBadStatus, EventName = "OcspBadStatus", Level = LogLevel.Error, Message = "OCSP {Certificate}: the responder says {State}; clients that check will refuse this certificate. Replace it.")]
     private partial void LogBad(string certificate, OcspStateKind state);
 
-    [LoggerMessage(EventId = EventIds.OcspFetchFailed, EventName = "FetchFailed", Level = LogLevel.Warning, Message = "OCSP {Certificate}: fetch from {Responder} failed ({Error}); state {State}.")]
+    [LoggerMessage(EventId = EventIds.OcspFetchFailed, EventName = "OcspFetchFailed", Level = LogLevel.Warning, Message = "OCSP {Certificate}: fetch from {Responder} failed ({Error}); state {State}.")]
     private partial void LogFetchFailed(string certificate, string responder, string error, OcspStateKind state);
 
-    [LoggerMessage(EventId = EventIds.OcspFromDisk, EventName = "FromDisk", Level = LogLevel.Information, Message = "OCSP {Certificate}: using the response kept in {Path} until the responder answers.")]
+    [LoggerMessage(EventId = EventIds.OcspFromDisk, EventName = "OcspFromDisk", Level = LogLevel.Information, Message = "OCSP {Certificate}: using the response kept in {Path} until the responder answers.")]
     private partial void LogFromDisk(string certificate, string path);
 }

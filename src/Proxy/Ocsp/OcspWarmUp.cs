@@ -2,8 +2,8 @@ using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Microsoft.AspNetCore.Hosting.Server;
 using EdgeProxy.Middleware;
+using Microsoft.AspNetCore.Hosting.Server;
 
 namespace EdgeProxy.Ocsp;
 

@@ -1,7 +1,7 @@
+using EdgeProxy.Common;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.AspNetCore.Server.Kestrel;
 using Microsoft.Extensions.Options;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.OriginPulls;
 

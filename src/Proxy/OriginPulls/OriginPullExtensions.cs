@@ -1,6 +1,6 @@
+using EdgeProxy.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.OriginPulls;
 

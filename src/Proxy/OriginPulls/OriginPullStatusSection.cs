@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.OriginPulls;
 

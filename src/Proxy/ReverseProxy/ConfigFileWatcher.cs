@@ -1,5 +1,5 @@
-using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.ReverseProxy;
 

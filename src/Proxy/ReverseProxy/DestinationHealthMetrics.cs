@@ -1,8 +1,8 @@
+using EdgeProxy.Common;
 using EdgeProxy.Metrics;
 using Prometheus;
 using Yarp.ReverseProxy;
 using Yarp.ReverseProxy.Model;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.ReverseProxy;
 

@@ -1,5 +1,5 @@
-using Yarp.ReverseProxy.Configuration;
 using EdgeProxy.Common;
+using Yarp.ReverseProxy.Configuration;
 
 namespace EdgeProxy.ReverseProxy;
 

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
+using EdgeProxy.Common;
 using EdgeProxy.Metrics;
 using Yarp.ReverseProxy.Configuration;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.ReverseProxy;
 

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Yarp.ReverseProxy;
 using EdgeProxy.Common;
+using Yarp.ReverseProxy;
 
 namespace EdgeProxy.ReverseProxy;
 

@@ -15,7 +15,7 @@ internal static class ReverseProxyExtensions
     {
         var services = builder.Services;
         services.TryAddSingleton(new InMemoryConfigProvider([], []));
-        services.TryAddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, InMemoryConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>()));
         services.TryAddSingleton<ProxyConfigLoader>();
         services.TryAddSingleton<ProxyConfigStatus>();
         services.TryAddSingleton<ProxyConfigReloader>();

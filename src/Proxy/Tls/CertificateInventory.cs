@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using EdgeProxy.Certificates;
-using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tls;
 

@@ -1,6 +1,6 @@
-using EdgeProxy.Common;
 using System.Security.Cryptography;
 using EdgeProxy.Certificates;
+using EdgeProxy.Common;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tls;

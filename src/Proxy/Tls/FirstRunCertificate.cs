@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EdgeProxy.Common;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
-using EdgeProxy.Common;
 
 namespace EdgeProxy.Tls;
 
@@ -41,7 +41,7 @@ internal sealed partial class FirstRunCertificate(
             return false;
         }
 
-        return configuration.GetSection("Kestrel:Endpoints").GetChildren().Any(e =>
+        return configuration.GetSection(PublicEndpoints.SectionName).GetChildren().Any(e =>
             e["Url"]?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true &&
             !e.GetSection("Certificate").Exists() && !e.GetSection("Sni").Exists());
     }

@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
 using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tls;
 

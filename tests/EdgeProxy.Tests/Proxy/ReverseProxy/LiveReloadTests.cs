@@ -3,7 +3,7 @@ using EdgeProxy.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeProxy.Tests.Proxy.Configuration;
+namespace EdgeProxy.Tests.Proxy.ReverseProxy;
 
 public sealed class LiveReloadTests
 {

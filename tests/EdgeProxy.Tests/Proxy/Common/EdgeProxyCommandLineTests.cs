@@ -1,7 +1,7 @@
 using EdgeProxy.Tests.Infrastructure;
 using EdgeProxy.Common;
 
-namespace EdgeProxy.Tests.Proxy.Hosting;
+namespace EdgeProxy.Tests.Proxy.Common;
 
 public sealed class EdgeProxyCommandLineTests : IDisposable
 {
