@@ -40,6 +40,18 @@ public class PipelineMiddlewareBenchmarks
         _context.Connection.RemoteIpAddress = _peer;
         var headers = _context.Request.Headers;
         headers.Clear();
+        // What Cloudflare forwards for a browser request: the hot path walks every header name.
+        headers.Host = "www.example.com";
+        headers.UserAgent = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0 Safari/537.36";
+        headers.Accept = "text/html,application/xhtml+xml";
+        headers.AcceptEncoding = "gzip, br";
+        headers.AcceptLanguage = "en-NZ,en;q=0.9";
+        headers.Cookie = "session=abc123";
+        headers["CF-Ray"] = "8f0c1a2b3c4d5e6f-AKL";
+        headers["CF-IPCountry"] = "NZ";
+        headers["CF-Visitor"] = "{\"scheme\":\"https\"}";
+        headers["CDN-Loop"] = "cloudflare";
+        headers["X-Forwarded-Proto"] = "https";
         headers["CF-Connecting-IP"] = "203.0.113.9";
         if (Request != "trusted-with-header")
         {
