@@ -45,7 +45,12 @@ internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigVal
                 errors.Add($"{key}: {error.Message}");
             }
 
-            if (route.ClusterId is { } clusterId && !clusterIds.Contains(clusterId))
+            if (route.ClusterId is not { Length: > 0 } clusterId)
+            {
+                // YARP accepts a route without a cluster and answers it with 503 forever.
+                errors.Add($"{key}:ClusterId: missing; every route must name the cluster it forwards to");
+            }
+            else if (!clusterIds.Contains(clusterId))
             {
                 errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}'");
             }
@@ -53,14 +58,35 @@ internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigVal
 
         foreach (var cluster in config.Clusters)
         {
+            var key = $"{file}: {SectionName}:Clusters:{cluster.ClusterId}";
             foreach (var error in await validator.ValidateClusterAsync(cluster))
             {
-                errors.Add($"{file}: {SectionName}:Clusters:{cluster.ClusterId}: {error.Message}");
+                errors.Add($"{key}: {error.Message}");
             }
+
+            errors.AddRange(CheckDestinations(key, cluster));
         }
 
         cancellationToken.ThrowIfCancellationRequested();
         return new ProxyConfigLoadResult(config.Routes, config.Clusters, errors);
+    }
+
+    /// <summary>What YARP accepts but turns into 503s or failed requests: no destination, or an address that is not a URL.</summary>
+    private static IEnumerable<string> CheckDestinations(string key, ClusterConfig cluster)
+    {
+        if (cluster.Destinations is not { Count: > 0 } destinations)
+        {
+            yield return $"{key}:Destinations: none; a cluster without destinations answers every request with 503";
+            yield break;
+        }
+
+        foreach (var (id, destination) in destinations)
+        {
+            if (!Uri.TryCreate(destination.Address, UriKind.Absolute, out var uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps) || uri.Host.Length == 0)
+            {
+                yield return $"{key}:Destinations:{id}:Address: '{destination.Address}' is not an absolute http:// or https:// URL with a host";
+            }
+        }
     }
 
     /// <summary>YARP's configuration binder is internal; a throw-away container with <c>LoadFromConfig</c> runs it on our section.</summary>

@@ -72,6 +72,10 @@ public sealed class LiveReloadTests
         ["no routes"] = (With(c => c["ReverseProxy"]!["Routes"] = new JsonObject()), ["ReverseProxy:Routes: no routes"]),
         ["a value YARP rejects"] = (With(c => c["ReverseProxy"]!["Clusters"]!["main"]!["LoadBalancingPolicy"] = "Fastest"), ["ReverseProxy:Clusters:main", "Fastest"]),
         ["a route to an unknown cluster"] = (With(c => c["ReverseProxy"]!["Routes"]!["all"]!["ClusterId"] = "mian"), ["ReverseProxy:Routes:all:ClusterId: unknown cluster 'mian'"]),
+        ["a route without a cluster"] = (With(c => c["ReverseProxy"]!["Routes"]!["all"]!.AsObject().Remove("ClusterId")), ["ReverseProxy:Routes:all:ClusterId: missing"]),
+        ["a cluster without destinations"] = (With(c => c["ReverseProxy"]!["Clusters"]!["main"]!["Destinations"] = new JsonObject()), ["ReverseProxy:Clusters:main:Destinations: none"]),
+        ["a destination address that is not a URL"] = (With(c => c["ReverseProxy"]!["Clusters"]!["main"]!["Destinations"]!["d0"]!["Address"] = "backend:8080"),
+            ["ReverseProxy:Clusters:main:Destinations:d0:Address: 'backend:8080' is not an absolute http:// or https:// URL with a host"]),
     };
 
     private static Func<JsonObject, string> With(Action<JsonObject> change) => config =>
