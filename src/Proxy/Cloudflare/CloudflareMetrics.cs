@@ -11,6 +11,7 @@ internal sealed class CloudflareMetrics
     private readonly Gauge _age;
     private readonly Gauge _lastSuccess;
     private readonly Gauge _origin;
+    private readonly Gauge _stale;
 
     public CloudflareMetrics(ProxyMetrics metrics)
     {
@@ -19,6 +20,7 @@ internal sealed class CloudflareMetrics
         _ranges = factory.CreateGauge("edgeproxy_cloudflare_ranges", "Cloudflare ranges in the live trusted list.");
         _age = factory.CreateGauge("edgeproxy_cloudflare_ranges_age_seconds", "Seconds since a source last confirmed the live list (the snapshot counts from its publication).");
         _lastSuccess = factory.CreateGauge("edgeproxy_cloudflare_last_success_timestamp_seconds", "Unix time of the last successful refresh (0: none yet).");
+        _stale = factory.CreateGauge("edgeproxy_cloudflare_ranges_stale", "1 while the live list is older than EdgeProxy:Cloudflare:MaxAge (a warning; readiness fails only with FailReadinessWhenOlderThan).");
         _origin = factory.CreateGauge("edgeproxy_cloudflare_ranges_origin", "1 for where the live list came from: snapshot, cache or live.", ["origin"]);
         foreach (var reason in RangeRejection.All)
         {
@@ -28,9 +30,10 @@ internal sealed class CloudflareMetrics
 
     internal void CountFailure(string reason) => _failures.WithLabels(reason).Inc();
 
-    internal void Publish(CloudflareRangeRefresher refresher, DateTimeOffset now)
+    internal void Publish(CloudflareRangeRefresher refresher, bool stale, DateTimeOffset now)
     {
         var list = refresher.Current;
+        _stale.Set(stale ? 1 : 0);
         _ranges.Set(list.Ranges.Count);
         _age.Set((now - list.ConfirmedAt).TotalSeconds);
         _lastSuccess.Set(refresher.State.LastSuccessAt?.ToUnixTimeSeconds() ?? 0);

@@ -47,8 +47,16 @@ internal sealed class CloudflareOptions
         "::/127", "64:ff9b::/96", "2001:db8::/32", "fc00::/7", "fe80::/10", "ff00::/8",
     ];
 
-    /// <summary>Readiness fails while the trusted list is older than this (since it was last confirmed by a source).</summary>
+    /// <summary>
+    /// A trusted list older than this (since a source last confirmed it) is stale: a warning in the log, <c>/status</c>
+    /// and <c>/metrics</c>, not unreadiness, since every replica shares the source and would go unready at once.
+    /// </summary>
     public TimeSpan MaxAge { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Opt-in: readiness fails while the trusted list is older than this; null (default): never.</summary>
+    public TimeSpan? FailReadinessWhenOlderThan { get; set; }
+
+    public bool IsStale(CloudflareRangeList list, DateTimeOffset now) => now - list.ConfirmedAt > MaxAge;
 
     // Configuration binding appends to a list that starts non-empty, so the lists start empty and the defaults apply here.
     public IReadOnlyList<string> EffectiveSources => Sources.Count > 0 ? Sources : DefaultSources;

@@ -30,6 +30,11 @@ internal sealed class CloudflareOptionsValidator : IValidateOptions<CloudflareOp
             }
         }
 
+        if (options.FailReadinessWhenOlderThan is { } limit && limit <= TimeSpan.Zero)
+        {
+            errors.Add($"{key}:FailReadinessWhenOlderThan: {limit} must be positive (leave it unset to never fail readiness on age)");
+        }
+
         if (options.MaxGrowthPercent < 0)
         {
             errors.Add($"{key}:MaxGrowthPercent: {options.MaxGrowthPercent} must be 0 or more");

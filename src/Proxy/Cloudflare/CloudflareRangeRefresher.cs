@@ -26,6 +26,7 @@ internal sealed partial class CloudflareRangeRefresher : BackgroundService
     private readonly SemaphoreSlim _gate = new(1, 1);
     private volatile CloudflareRangeList _current = CloudflareRangeList.Snapshot;
     private volatile CloudflareRefreshState _state = CloudflareRefreshState.Initial;
+    private bool _staleWarned;
 
     public CloudflareRangeRefresher(
         IOptions<CloudflareOptions> options,
@@ -139,12 +140,19 @@ internal sealed partial class CloudflareRangeRefresher : BackgroundService
                 _state = _state with { LastError = rejection, LastErrorAt = now, ConsecutiveFailures = _state.ConsecutiveFailures + 1 };
                 _metrics.CountFailure(rejection.Reason);
                 LogRejected(rejection.Reason, rejection.Message, _current.Origin, _current.Ranges.Count);
+                if (_options.IsStale(_current, now) && !_staleWarned)
+                {
+                    _staleWarned = true; // once per stale spell, not once per retry
+                    LogStale(_current.Origin, (now - _current.ConfirmedAt).TotalDays, _options.MaxAge);
+                }
+
                 return false;
             }
 
             var changed = !SameRanges(fetched!, _current);
             Swap(fetched!);
             _state = _state with { LastSuccessAt = now, ConsecutiveFailures = 0 };
+            _staleWarned = false;
             SaveCache(fetched!);
             if (changed)
             {
@@ -239,6 +247,9 @@ internal sealed partial class CloudflareRangeRefresher : BackgroundService
 
     [LoggerMessage(EventId = EventIds.CloudflareRejected, EventName = "CloudflareRejected", Level = LogLevel.Warning, Message = "Cloudflare range refresh rejected ({Reason}): {Message}. Keeping the {Origin} list with {Count} ranges.")]
     private partial void LogRejected(string reason, string message, RangeOrigin origin, int count);
+
+    [LoggerMessage(EventId = EventIds.CloudflareStale, EventName = "CloudflareStale", Level = LogLevel.Warning, Message = "The trusted Cloudflare list ({Origin}) is {AgeDays:0.#} days old, beyond EdgeProxy:Cloudflare:MaxAge {MaxAge}: still serving with it (readiness is unaffected unless FailReadinessWhenOlderThan is set); fix the refresh (see the errors above).")]
+    private partial void LogStale(RangeOrigin origin, double ageDays, TimeSpan maxAge);
 
     [LoggerMessage(EventId = EventIds.CloudflareCacheWriteFailed, EventName = "CloudflareCacheWriteFailed", Level = LogLevel.Warning, Message = "Could not write the Cloudflare range cache {Path}: {Reason}")]
     private partial void LogCacheWriteFailed(string path, string reason);

@@ -1,10 +1,11 @@
 using System.Text.Json.Nodes;
 using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Cloudflare;
 
 /// <summary>The <c>cloudflare</c> section of <c>/status</c>: which list is live, how old it is, and what the last refresh did.</summary>
-internal sealed class CloudflareStatusSection(CloudflareRangeRefresher refresher, TimeProvider timeProvider) : IStatusSection
+internal sealed class CloudflareStatusSection(CloudflareRangeRefresher refresher, IOptions<CloudflareOptions> options, TimeProvider timeProvider) : IStatusSection
 {
     public string Name => "cloudflare";
 
@@ -19,6 +20,7 @@ internal sealed class CloudflareStatusSection(CloudflareRangeRefresher refresher
             ["count"] = list.Ranges.Count,
             ["confirmedAt"] = list.ConfirmedAt,
             ["ageSeconds"] = Math.Round((timeProvider.GetUtcNow() - list.ConfirmedAt).TotalSeconds),
+            ["stale"] = refresher.Enabled && options.Value.IsStale(list, timeProvider.GetUtcNow()),
             ["sources"] = StatusJson.Array(refresher.Sources, source =>
             {
                 var answer = list.Sources.FirstOrDefault(a => a.Url == source.Url.ToString());

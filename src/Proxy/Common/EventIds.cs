@@ -16,6 +16,7 @@ internal static class EventIds
     public const int CloudflareAccepted = 203;
     public const int CloudflareRejected = 204;
     public const int CloudflareCacheWriteFailed = 205;
+    public const int CloudflareStale = 206;
 
     // TLS and certificates
     public const int TlsCertificateExpiresSoon = 301;

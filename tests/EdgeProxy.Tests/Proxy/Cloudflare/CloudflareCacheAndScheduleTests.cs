@@ -106,18 +106,47 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Readiness_fails_only_once_the_list_is_older_than_the_limit()
+    public async Task An_old_list_is_a_warning_and_not_unreadiness()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var logs = new CollectingLoggerProvider();
         _cloudflare.AnswerList("/ips-v4", "127.0.0.3/32");
         await using var proxy = await ProxyUnderTest.StartAsync(CloudflareRangeRefresherTests.Config(_cloudflare.Url("/ips-v4")),
-            services => services.AddSingleton<TimeProvider>(clock));
+            services => services.AddSingleton<TimeProvider>(clock).AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
         var refresher = proxy.Services.GetRequiredService<CloudflareRangeRefresher>();
         Assert.True(await SettledAsync(refresher, clock: clock));
 
-        // Every refresh from now on fails; the list stays and only its age grows.
+        // Every refresh from now on fails; the list stays and only its age grows past MaxAge (7 days).
         _cloudflare.AnswerStatus("/ips-v4", 500);
         clock.Advance(TimeSpan.FromDays(6));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(refresher.State.ConsecutiveFailures >= 1), TimeSpan.FromSeconds(10)));
+        Assert.False((bool)(await proxy.GetStatusAsync())["cloudflare"]!["stale"]!);
+
+        var failures = refresher.State.ConsecutiveFailures;
+        clock.Advance(TimeSpan.FromDays(1.5));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(refresher.State.ConsecutiveFailures > failures), TimeSpan.FromSeconds(10)));
+        var ready = await proxy.GetAdminTextAsync("/readyz");
+        Assert.StartsWith("200", ready);
+        Assert.Contains("cloudflare-ranges: Degraded", ready);
+        Assert.True((bool)(await proxy.GetStatusAsync())["cloudflare"]!["stale"]!);
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_cloudflare_ranges_stale"));
+        Assert.Single(logs.Lines, l => l.Contains("days old, beyond EdgeProxy:Cloudflare:MaxAge", StringComparison.Ordinal));
+        Assert.True((bool)(await proxy.GetAdminJsonAsync("/trust?ip=127.0.0.3"))["trusted"]!);
+    }
+
+    [Fact]
+    public async Task Readiness_fails_on_age_only_when_asked_to()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        _cloudflare.AnswerList("/ips-v4", "127.0.0.3/32");
+        var config = CloudflareRangeRefresherTests.Config(_cloudflare.Url("/ips-v4"));
+        config["EdgeProxy"]!["Cloudflare"]!["FailReadinessWhenOlderThan"] = "3.00:00:00";
+        await using var proxy = await ProxyUnderTest.StartAsync(config, services => services.AddSingleton<TimeProvider>(clock));
+        var refresher = proxy.Services.GetRequiredService<CloudflareRangeRefresher>();
+        Assert.True(await SettledAsync(refresher, clock: clock));
+
+        _cloudflare.AnswerStatus("/ips-v4", 500);
+        clock.Advance(TimeSpan.FromDays(2));
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(refresher.State.ConsecutiveFailures >= 1), TimeSpan.FromSeconds(10)));
         Assert.StartsWith("200", await proxy.GetAdminTextAsync("/readyz"));
 
@@ -125,6 +154,6 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         var ready = await proxy.GetAdminTextAsync("/readyz");
         Assert.StartsWith("503", ready);
         Assert.Contains("cloudflare-ranges: Unhealthy", ready);
-        Assert.True((bool)(await proxy.GetAdminJsonAsync("/trust?ip=127.0.0.3"))["trusted"]!);
+        Assert.Contains("FailReadinessWhenOlderThan", ready);
     }
 }
