@@ -9,6 +9,7 @@ internal static class EventIds
     public const int ConfigApplied = 103;
     public const int ConfigRejected = 104;
     public const int ConfigReadFailed = 105;
+    public const int ConfigUpstreamError = 106;
 
     // Cloudflare ranges
     public const int CloudflareInitial = 201;

@@ -114,6 +114,7 @@ internal static class EdgeProxyApplication
         app.MapReverseProxy(proxy =>
         {
             proxy.UseProxyRequestMetrics();
+            proxy.UseUpstreamErrorPages();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
             proxy.UsePassiveHealthChecks();

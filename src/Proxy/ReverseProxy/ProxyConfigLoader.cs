@@ -1,5 +1,7 @@
 using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace EdgeProxy.ReverseProxy;
 
@@ -7,7 +9,7 @@ namespace EdgeProxy.ReverseProxy;
 /// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
 /// YARP would accept but an operator never means: no routes at all, or a route naming a cluster that does not exist.
 /// </summary>
-internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValidator validator)
+internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValidator validator, IOptions<UpstreamOptions> upstream)
 {
     public const string SectionName = "ReverseProxy";
 
@@ -68,8 +70,13 @@ internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigVal
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProxyConfigLoadResult(config.Routes, config.Clusters, errors);
+        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors);
     }
+
+    /// <summary><c>EdgeProxy:Upstream:ActivityTimeout</c> for a cluster that sets none of its own.</summary>
+    private ClusterConfig WithUpstreamDefaults(ClusterConfig cluster) => cluster.HttpRequest?.ActivityTimeout is not null
+        ? cluster
+        : cluster with { HttpRequest = (cluster.HttpRequest ?? ForwarderRequestConfig.Empty) with { ActivityTimeout = upstream.Value.ActivityTimeout } };
 
     /// <summary>What YARP accepts but turns into 503s or failed requests: no destination, or an address that is not a URL.</summary>
     private static IEnumerable<string> CheckDestinations(string key, ClusterConfig cluster)

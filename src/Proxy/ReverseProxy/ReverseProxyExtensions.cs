@@ -2,6 +2,7 @@ using EdgeProxy.Common;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace EdgeProxy.ReverseProxy;
 
@@ -26,6 +27,10 @@ internal static class ReverseProxyExtensions
         services.AddStatusSection<ProxyStatusSection>();
         services.AddMetricsPublisher<DestinationHealthMetrics>();
         services.AddReadinessCheck<ProxyConfigReadinessCheck>("proxy-config");
+        services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>());
+        // Replaces YARP's own factory (registered with TryAdd by AddReverseProxy).
+        services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();
         return builder;
     }
 
@@ -33,6 +38,13 @@ internal static class ReverseProxyExtensions
     public static IReverseProxyApplicationBuilder UseProxyRequestMetrics(this IReverseProxyApplicationBuilder proxy)
     {
         proxy.UseMiddleware<ProxyRequestMetricsMiddleware>();
+        return proxy;
+    }
+
+    /// <summary>A body and a log line for the 502/503/504 answers the proxy makes itself.</summary>
+    public static IReverseProxyApplicationBuilder UseUpstreamErrorPages(this IReverseProxyApplicationBuilder proxy)
+    {
+        proxy.UseMiddleware<UpstreamErrorMiddleware>();
         return proxy;
     }
 }
