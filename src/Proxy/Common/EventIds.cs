@@ -11,6 +11,10 @@ internal static class EventIds
     public const int ConfigReadFailed = 105;
     public const int ConfigUpstreamError = 106;
 
+    // Shutdown
+    public const int ShutdownDraining = 151;
+    public const int ShutdownForced = 152;
+
     // Cloudflare ranges
     public const int CloudflareInitial = 201;
     public const int CloudflareCacheUnusable = 202;

@@ -10,6 +10,7 @@ using EdgeProxy.Middleware.HttpsRedirect;
 using EdgeProxy.Ocsp;
 using EdgeProxy.OriginPulls;
 using EdgeProxy.ReverseProxy;
+using EdgeProxy.Shutdown;
 using EdgeProxy.Tls;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
@@ -87,6 +88,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddFirstRunCertificate();
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();
+        builder.Services.AddGracefulShutdown();
         builder.Services.AddProxyMetrics();
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();

@@ -120,6 +120,28 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         return server;
     }
 
+    /// <summary>Sends a POSIX signal (e.g. <c>TERM</c>) to the proxy process, as systemd or Kubernetes would.</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill", $"-s {signal} {_process.Id}"))!;
+        await kill.WaitForExitAsync();
+    }
+
+    /// <summary>The exit code once the process has exited within <paramref name="timeout"/>, else null.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cancel = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cancel.Token);
+            return _process.ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     private static void Append(StringBuilder output, string? line)
     {
         if (line is not null)
