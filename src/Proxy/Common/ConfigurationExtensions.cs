@@ -18,6 +18,7 @@ internal static class ConfigurationExtensions
     /// <summary>The same sources over <paramref name="file"/>, for a configuration built on its own (TLS policy, an edit being checked).</summary>
     public static IConfigurationBuilder AddEdgeProxySources(this IConfigurationBuilder builder, EdgeProxyCommandLine command, ConfigFile file)
     {
+        builder.AddInMemoryCollection(EdgeLimits);
         if (!AddOverridableSources(new ConfigurationBuilder(), command, file).Build().GetSection(PublicEndpoints.SectionName).GetChildren().Any())
         {
             // No listener named anywhere: the spec's defaults, at the lowest precedence.
@@ -32,6 +33,24 @@ internal static class ConfigurationExtensions
             .Add(new JsonBytesConfigurationSource(file.Content))
             .AddEnvironmentVariables()
             .AddCommandLine(command.ConfigurationArguments);
+
+    /// <summary>
+    /// Kestrel's limits for an edge, at the lowest precedence (<c>Kestrel:Limits</c> in the file overrides each; the
+    /// host's <c>KestrelLimitsSetup</c> applies them); the README lists them next to nginx's and HAProxy's defaults.
+    /// </summary>
+    internal static readonly Dictionary<string, string?> EdgeLimits = new()
+    {
+        ["Kestrel:Limits:RequestHeadersTimeout"] = "00:00:15",
+        ["Kestrel:Limits:KeepAliveTimeout"] = "00:01:15",
+        ["Kestrel:Limits:MaxRequestHeadersTotalSize"] = "32768",
+        ["Kestrel:Limits:MaxRequestHeaderCount"] = "100",
+        ["Kestrel:Limits:MaxRequestBodySize"] = "104857600",
+        ["Kestrel:Limits:MinRequestBodyDataRate:BytesPerSecond"] = "240",
+        ["Kestrel:Limits:MinRequestBodyDataRate:GracePeriod"] = "00:00:05",
+        ["Kestrel:Limits:Http2:MaxStreamsPerConnection"] = "100",
+        ["Kestrel:Limits:MaxConcurrentConnections"] = "10000",
+        ["Kestrel:Limits:MaxConcurrentUpgradedConnections"] = "10000",
+    };
 
     private static readonly Dictionary<string, string?> DefaultEndpoints = new()
     {

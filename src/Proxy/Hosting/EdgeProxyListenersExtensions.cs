@@ -6,10 +6,11 @@ namespace EdgeProxy.Hosting;
 
 internal static class EdgeProxyListenersExtensions
 {
-    /// <summary>Kestrel defaults for an edge (no <c>Server</c> header) and the features' public-endpoint setups.</summary>
+    /// <summary>Kestrel for an edge: no <c>Server</c> header, edge limits (<c>Kestrel:Limits</c>), the features' public-endpoint setups.</summary>
     public static IServiceCollection AddEdgeProxyListeners(this IServiceCollection services)
     {
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, PublicListenerSetup>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, KestrelLimitsSetup>());
         return services;
     }
 }
