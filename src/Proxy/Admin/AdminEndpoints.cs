@@ -1,7 +1,9 @@
 using System.Text;
 using EdgeProxy.Common;
 using EdgeProxy.Metrics;
+using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Admin;
 
@@ -9,12 +11,30 @@ namespace EdgeProxy.Admin;
 /// The admin listener's whole surface. A path switch rather than endpoint routing: the admin branch must stay out of
 /// the application's global route table, which holds the public proxy routes. Anything else is 404, never proxied.
 /// </summary>
-internal sealed class AdminEndpoints(HealthCheckService health, StatusReport status, ProxyMetrics metrics, IEnumerable<IMetricsPublisher> metricsPublishers, IEnumerable<AdminRoute> featureRoutes)
+internal sealed class AdminEndpoints(
+    HealthCheckService health,
+    StatusReport status,
+    ProxyMetrics metrics,
+    IEnumerable<IMetricsPublisher> metricsPublishers,
+    IEnumerable<AdminRoute> featureRoutes,
+    IOptions<AdminOptions> options)
 {
     private readonly Dictionary<string, Func<HttpContext, Task>> _featureRoutes = featureRoutes.ToDictionary(r => r.Path, r => r.Handler, StringComparer.OrdinalIgnoreCase);
 
+    // The TCP peer, never a header: the admin branch runs before client-IP restoration.
+    private readonly TrustedNetworkSet _allowed = new(options.Value.EffectiveAllowFrom
+        .Select(text => CidrParser.TryParse(text, null, out var network, out _) ? new TrustedNetwork(network, AdminOptions.SectionName + ":AllowFrom") : null)
+        .OfType<TrustedNetwork>());
+
     public Task HandleAsync(HttpContext context)
     {
+        if (context.Connection.RemoteIpAddress is not { } peer || !_allowed.Contains(peer))
+        {
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync("403 Forbidden: this address may not use the admin listener (EdgeProxy:Admin:AllowFrom).\n", context.RequestAborted);
+        }
+
         var path = context.Request.Path;
         if (path.StartsWithSegments("/whoami"))
         {

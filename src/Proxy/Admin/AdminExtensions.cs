@@ -18,6 +18,8 @@ internal static class AdminExtensions
         services.TryAddSingleton<StatusReport>();
         services.TryAddSingleton<AdminEndpoints>();
         services.AddReadinessCheck<HostReadinessCheck>("host");
+        services.AddStatusSection<AdminStatusSection>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdminExposureWarning>());
         return services;
     }
 
@@ -27,11 +29,5 @@ internal static class AdminExtensions
         var listener = app.ApplicationServices.GetRequiredService<AdminListener>();
         var endpoints = app.ApplicationServices.GetRequiredService<AdminEndpoints>();
         return app.MapWhen(listener.IsAdminRequest, admin => admin.Run(endpoints.HandleAsync));
-    }
-
-    private sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, AdminOptions options) =>
-            AdminOptions.ValidateUrl(options.Url) is { } error ? ValidateOptionsResult.Fail(error) : ValidateOptionsResult.Success;
     }
 }

@@ -7,6 +7,17 @@ internal sealed class AdminOptions
     /// <summary>The admin listener: plain HTTP on an IP address or <c>localhost</c>; never one of the public endpoints.</summary>
     public string Url { get; set; } = "http://127.0.0.1:9901";
 
+    /// <summary>Peers allowed on the admin listener, as CIDRs; empty: loopback only (<see cref="DefaultAllowFrom"/>). Others get 403.</summary>
+    public List<string> AllowFrom { get; set; } = [];
+
+    public static readonly string[] DefaultAllowFrom = ["127.0.0.0/8", "::1/128"];
+
+    // Configuration binding appends to a list that starts non-empty, so the list starts empty and the default applies here.
+    public IReadOnlyList<string> EffectiveAllowFrom => AllowFrom.Count > 0 ? AllowFrom : DefaultAllowFrom;
+
+    /// <summary>Whether <see cref="Url"/> listens on loopback only (anything else exposes the admin surface to a network).</summary>
+    internal bool IsLoopbackOnly => Uri.TryCreate(Url, UriKind.Absolute, out var uri) && uri.IsLoopback;
+
     /// <summary>Why <see cref="Url"/> cannot be listened on, or null when it can.</summary>
     internal static string? ValidateUrl(string? url)
     {

@@ -4,12 +4,23 @@ namespace EdgeProxy.Common;
 internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="content"/> to <paramref name="path"/> through a temporary file, creating the folder.</summary>
-    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content)
+    /// <param name="mode">The file's permissions from the moment it exists (e.g. 0600 for a private key); null: the umask's.</param>
+    public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         // The process id keeps two processes sharing a data folder (a restart overlapping its predecessor) apart.
         var temp = $"{path}.{Environment.ProcessId}.tmp";
-        File.WriteAllBytes(temp, content);
+        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        if (mode is { } unixMode && !OperatingSystem.IsWindows())
+        {
+            options.UnixCreateMode = unixMode;
+        }
+
+        using (var stream = new FileStream(temp, options))
+        {
+            stream.Write(content);
+        }
+
         File.Move(temp, path, overwrite: true);
     }
 }

@@ -11,6 +11,10 @@ internal static class EventIds
     public const int ConfigReadFailed = 105;
     public const int ConfigUpstreamError = 106;
 
+    // Admin and first run
+    public const int AdminExposed = 161;
+    public const int FirstRunCertificateExposed = 162;
+
     // Shutdown
     public const int ShutdownDraining = 151;
     public const int ShutdownForced = 152;

@@ -27,6 +27,11 @@ internal sealed partial class FirstRunCertificate(
             return;
         }
 
+        foreach (var url in ExposedUrls(configuration))
+        {
+            LogExposed(url);
+        }
+
         // Made when Kestrel binds an HTTPS listener, not when the application is built, so --check creates nothing.
         var certificate = new Lazy<X509Certificate2>(() =>
             LoadOrCreate(dataDirectory.Resolve(FileName)));
@@ -45,6 +50,13 @@ internal sealed partial class FirstRunCertificate(
             e["Url"]?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true &&
             !e.GetSection("Certificate").Exists() && !e.GetSection("Sni").Exists());
     }
+
+    /// <summary>HTTPS listeners served with the first-run certificate on an address other than loopback.</summary>
+    internal static IEnumerable<string> ExposedUrls(IConfiguration configuration) =>
+        configuration.GetSection(PublicEndpoints.SectionName).GetChildren()
+            .Where(e => e["Url"]?.StartsWith("https:", StringComparison.OrdinalIgnoreCase) == true && !e.GetSection("Certificate").Exists() && !e.GetSection("Sni").Exists())
+            .Select(e => e["Url"]!)
+            .Where(url => !Uri.TryCreate(url.Replace("://*", "://0.0.0.0", StringComparison.Ordinal).Replace("://+", "://0.0.0.0", StringComparison.Ordinal), UriKind.Absolute, out var uri) || !uri.IsLoopback);
 
     private X509Certificate2 LoadOrCreate(string path)
     {
@@ -73,13 +85,18 @@ internal sealed partial class FirstRunCertificate(
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         using var created = request.CreateSelfSigned(now.AddMinutes(-5), now.Add(Lifetime));
 
-        AtomicFile.WriteAllBytes(path, created.Export(X509ContentType.Pkcs12));
+        // The file holds the private key: readable by the proxy's user only.
+        AtomicFile.WriteAllBytes(path, created.Export(X509ContentType.Pkcs12), UnixFileMode.UserRead | UnixFileMode.UserWrite);
         LogCreated(path);
         return X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
     }
 
     [LoggerMessage(EventId = EventIds.TlsFirstRunCertificateCreated, EventName = "TlsFirstRunCertificateCreated", Level = LogLevel.Warning, Message = "No TLS certificate is configured: serving HTTPS with a self-signed certificate for localhost, created now and kept in {Path}. Browsers will warn; configure Kestrel:Endpoints:<name>:Certificate for real use.")]
     private partial void LogCreated(string path);
+
+    [LoggerMessage(EventId = EventIds.FirstRunCertificateExposed, EventName = "FirstRunCertificateExposed", Level = LogLevel.Warning,
+        Message = "{Url} is served with the self-signed first-run certificate on an address other than loopback: production needs a real certificate (Kestrel:Endpoints:<name>:Certificate).")]
+    private partial void LogExposed(string url);
 
     [LoggerMessage(EventId = EventIds.TlsFirstRunCertificateUsed, EventName = "TlsFirstRunCertificateUsed", Level = LogLevel.Warning, Message = "No TLS certificate is configured: serving HTTPS with the self-signed localhost certificate in {Path} (valid until {NotAfter:u}). Configure Kestrel:Endpoints:<name>:Certificate for real use.")]
     private partial void LogUsing(string path, DateTime notAfter);

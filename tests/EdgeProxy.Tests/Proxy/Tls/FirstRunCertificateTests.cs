@@ -22,6 +22,10 @@ public sealed class FirstRunCertificateTests
         {
             Assert.Equal("200 backend=app path=/", await proxy.GetTextAsync(proxy.Https, "/"));
             first = File.ReadAllBytes(certificatePath);
+            if (!OperatingSystem.IsWindows())
+            {
+                Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(certificatePath)); // it holds the private key
+            }
             using var certificate = X509CertificateLoader.LoadPkcs12(first, null);
             Assert.Equal("CN=localhost", certificate.Subject);
             Assert.Contains("localhost", certificate.GetNameInfo(X509NameType.DnsName, false));
@@ -50,5 +54,19 @@ public sealed class FirstRunCertificateTests
 
         Assert.False(FirstRunCertificate.IsNeeded(configured));
         Assert.True(FirstRunCertificate.IsNeeded(missing));
+    }
+
+    [Theory]
+    [InlineData("https://0.0.0.0:8443", true)]
+    [InlineData("https://*:8443", true)]
+    [InlineData("https://[::]:8443", true)]
+    [InlineData("https://127.0.0.1:8443", false)]
+    [InlineData("https://localhost:8443", false)]
+    [InlineData("https://[::1]:8443", false)]
+    public void Serving_it_beyond_loopback_is_named_for_the_warning(string url, bool exposed)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Https:Url"] = url }).Build();
+
+        Assert.Equal(exposed ? [url] : [], FirstRunCertificate.ExposedUrls(configuration));
     }
 }
