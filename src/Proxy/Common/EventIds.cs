@@ -10,6 +10,7 @@ internal static class EventIds
     public const int ConfigRejected = 104;
     public const int ConfigReadFailed = 105;
     public const int ConfigUpstreamError = 106;
+    public const int ConfigRestartRequired = 107;
 
     // Admin and first run
     public const int AdminExposed = 161;

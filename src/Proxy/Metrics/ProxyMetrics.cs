@@ -37,7 +37,11 @@ internal sealed class ProxyMetrics : IDisposable
             "Forwarding errors by cluster and YARP error kind (e.g. Request, RequestTimedOut, NoAvailableDestinations).", ["cluster", "error"]);
         ConfigReloads = Factory.CreateCounter("edgeproxy_config_reloads_total",
             "Loads of the configuration file by result (applied, rejected).", ["result"]);
+        ConfigRestartRequired = Factory.CreateGauge("edgeproxy_config_restart_required",
+            "1 while the file holds edits outside the live sections that apply only at the next start.");
     }
+
+    public Gauge ConfigRestartRequired { get; }
 
     public CollectorRegistry Registry { get; }
 

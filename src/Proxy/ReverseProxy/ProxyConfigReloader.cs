@@ -15,6 +15,7 @@ internal sealed partial class ProxyConfigReloader(
     InMemoryConfigProvider provider,
     ProxyConfigStatus status,
     ProxyMetrics metrics,
+    RestartRequiredDetector restartRequired,
     TimeProvider timeProvider,
     ILogger<ProxyConfigReloader> logger)
 {
@@ -25,6 +26,7 @@ internal sealed partial class ProxyConfigReloader(
     internal void ApplyInitial(ProxyConfigLoadResult result, ConfigFile file)
     {
         _lastSeenHash = SHA256.HashData(file.Content);
+        restartRequired.RecordStart(file);
         Apply(result);
         LogApplied(command.ConfigPath, result.Summary);
     }
@@ -63,7 +65,13 @@ internal sealed partial class ProxyConfigReloader(
             }
 
             _lastSeenHash = hash;
-            var result = await loader.LoadAsync(ConfigFile.FromContent(command.ConfigPath, content), cancellationToken);
+            var file = ConfigFile.FromContent(command.ConfigPath, content);
+            if (file.JsonError is null)
+            {
+                restartRequired.Compare(file);
+            }
+
+            var result = await loader.LoadAsync(file, cancellationToken);
             if (result.IsValid)
             {
                 Apply(result);

@@ -4,7 +4,7 @@ using EdgeProxy.Common;
 namespace EdgeProxy.ReverseProxy;
 
 /// <summary>What the running routes came from and what happened to the latest edit; the <c>config</c> section of <c>/status</c>.</summary>
-internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusSection
+internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command, RestartRequiredDetector restartRequired) : IStatusSection
 {
     private volatile Snapshot _state = new(null, null, 0, 0, null, [], 0, 0);
 
@@ -37,6 +37,8 @@ internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command) : IStatusS
             ["lastRejectedAt"] = s.RejectedAt,
             ["reloadsApplied"] = s.Applied,
             ["reloadsRejected"] = s.Rejected,
+            // Keys outside the live sections edited since start: they apply only at the next start.
+            ["restartRequired"] = StatusJson.Strings(restartRequired.ChangedKeys),
         };
     }
 

@@ -19,6 +19,7 @@ internal static class ReverseProxyExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, InMemoryConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>()));
         services.TryAddSingleton<ProxyConfigLoader>();
         services.TryAddSingleton<ProxyConfigStatus>();
+        services.TryAddSingleton<RestartRequiredDetector>();
         services.TryAddSingleton<ProxyConfigReloader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConfigFileWatcher>());
         services.AddOptions<ConfigFileWatcherOptions>().BindConfiguration(ConfigFileWatcherOptions.SectionName).ValidateOnStart();

@@ -156,4 +156,37 @@ public sealed class LiveReloadTests
 
         await AssertRefusedAndOldRouteKept(proxy, logs, "invalid JSON");
     }
+
+    [Fact]
+    public async Task An_edit_outside_the_live_sections_is_reported_as_restart_required_not_applied()
+    {
+        await using var one = await TestBackend.StartAsync("one");
+        await using var two = await TestBackend.StartAsync("two");
+        var logs = new CollectingLoggerProvider();
+        var config = TestConfig.SingleCluster(one.Address);
+        await using var proxy = await StartLoggingAsync(config, logs);
+        Assert.True(await Serves(proxy, "one"));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_config_restart_required"));
+
+        // A TLS profile edit (read only at start) together with a route edit (live).
+        config["EdgeProxy"]!["Tls"] = new JsonObject { ["Profile"] = "Modern" };
+        config["ReverseProxy"] = TestConfig.ReverseProxy(two.Address);
+        await proxy.EditByRenameAsync(config.ToJsonString());
+
+        Assert.True(await Serves(proxy, "two")); // the live part applies
+        var status = (await proxy.GetStatusAsync())["config"]!;
+        Assert.Equal(["EdgeProxy:Tls:Profile"], status["restartRequired"]!.AsArray().Select(n => n!.GetValue<string>()));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_config_restart_required"));
+        Assert.Single(logs.Lines, l => l.Contains("apply only at the next start", StringComparison.Ordinal) && l.Contains("EdgeProxy:Tls:Profile", StringComparison.Ordinal));
+
+        // Writing the same change again (another route edit) warns no second time; undoing it clears the report.
+        config["ReverseProxy"] = TestConfig.ReverseProxy(one.Address);
+        await proxy.EditByRenameAsync(config.ToJsonString());
+        Assert.True(await Serves(proxy, "one"));
+        Assert.Single(logs.Lines, l => l.Contains("apply only at the next start", StringComparison.Ordinal));
+        config["EdgeProxy"]!.AsObject().Remove("Tls");
+        await proxy.EditByRenameAsync(config.ToJsonString());
+        Assert.True(await Eventually.HoldsAsync(async () => (await proxy.GetStatusAsync())["config"]!["restartRequired"]!.AsArray().Count == 0, AppliesWithin));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_config_restart_required"));
+    }
 }
