@@ -72,10 +72,12 @@ internal static class OcspCodec
 
     /// <summary>
     /// Reads a response: null with <paramref name="error"/> when it is not a successful basic response about
-    /// <paramref name="id"/>. Signature checks are left to the clients that receive the staple, as with nginx.
+    /// <paramref name="id"/>, signed by <paramref name="issuer"/> or its delegated responder (see <see cref="OcspSignature"/>).
+    /// <paramref name="invalid"/> says the answer was readable but must not be believed (forged, or about another certificate).
     /// </summary>
-    public static Answer? DecodeResponse(ReadOnlyMemory<byte> der, CertificateId id, out string? error)
+    public static Answer? DecodeResponse(ReadOnlyMemory<byte> der, CertificateId id, X509Certificate2 issuer, DateTimeOffset now, out string? error, out bool invalid)
     {
+        invalid = false;
         try
         {
             var response = new AsnReader(der, AsnEncodingRules.DER).ReadSequence();
@@ -93,8 +95,28 @@ internal static class OcspCodec
                 return null;
             }
 
+            // BasicOCSPResponse ::= SEQUENCE { tbsResponseData, signatureAlgorithm, signature BIT STRING, certs [0] EXPLICIT OPTIONAL }
             var basic = new AsnReader(bytes.ReadOctetString(), AsnEncodingRules.DER).ReadSequence();
-            var data = basic.ReadSequence();
+            var signed = basic.ReadEncodedValue();
+            var algorithm = basic.ReadSequence().ReadObjectIdentifier();
+            var signature = basic.ReadBitString(out _);
+            var embedded = new List<byte[]>();
+            if (basic.HasData)
+            {
+                var certs = basic.ReadSequence(new Asn1Tag(TagClass.ContextSpecific, 0)).ReadSequence();
+                while (certs.HasData)
+                {
+                    embedded.Add(certs.ReadEncodedValue().ToArray());
+                }
+            }
+
+            if (OcspSignature.Check(signed.Span, algorithm, signature, embedded, issuer, now) is { } forged)
+            {
+                (error, invalid) = (forged, true);
+                return null;
+            }
+
+            var data = new AsnReader(signed, AsnEncodingRules.DER).ReadSequence();
             if (data.PeekTag().HasSameClassAndValue(new Asn1Tag(TagClass.ContextSpecific, 0)))
             {
                 data.ReadEncodedValue(); // version
@@ -133,7 +155,7 @@ internal static class OcspCodec
                 }
             }
 
-            error = "the response does not mention this certificate";
+            (error, invalid) = ("the response does not answer for this certificate (issuer and serial)", true);
             return null;
         }
         catch (AsnContentException ex)

@@ -19,6 +19,7 @@ internal sealed class OcspMetrics(ProxyMetrics metrics, OcspStapler stapler, Tim
         OcspStateKind.NoOcspUrl => "no-ocsp-url",
         OcspStateKind.ResponderUnreachable => "responder-unreachable",
         OcspStateKind.ChainIncomplete => "chain-incomplete",
+        OcspStateKind.InvalidResponse => "invalid-response",
         _ => kind.ToString().ToLowerInvariant(),
     };
 

@@ -103,10 +103,19 @@ internal sealed partial class OcspStapler(
     {
         var now = timeProvider.GetUtcNow();
         var (response, error) = await responder.FetchAsync(certificate, OcspCodec.EncodeRequest(certificate.Id!), cancellationToken);
-        if (response is not null && Accept(certificate, response) is { } accepted)
+        if (response is not null)
         {
-            _schedule.Succeeded(certificate, accepted, now);
-            return;
+            if (Accept(certificate, response, out var invalid) is { } accepted)
+            {
+                _schedule.Succeeded(certificate, accepted, now);
+                return;
+            }
+
+            if (invalid)
+            {
+                _schedule.Failed(certificate, now); // Accept has recorded why
+                return;
+            }
         }
 
         _schedule.Failed(certificate, now);
@@ -118,10 +127,25 @@ internal sealed partial class OcspStapler(
     }
 
     /// <summary>Takes a DER response about <paramref name="certificate"/> if it is usable (held, kept on disk); returns what it said.</summary>
-    internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response)
+    internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response) => Accept(certificate, response, out _);
+
+    /// <param name="invalid">The answer was refused as unbelievable (the state says so), not merely unusable.</param>
+    internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response, out bool invalid)
     {
-        var answer = OcspCodec.DecodeResponse(response, certificate.Id!, out var error);
-        if (answer is null || answer.NextUpdate < timeProvider.GetUtcNow())
+        var now = timeProvider.GetUtcNow();
+        var answer = OcspCodec.DecodeResponse(response, certificate.Id!, certificate.Issuer!, now, out var error, out invalid);
+        if (invalid)
+        {
+            // Never stapled or cached; a valid response still held keeps serving (and readiness stays as it was).
+            var state = certificate.State;
+            certificate.State = state.HoldsValidResponse(now)
+                ? state with { LastError = InvalidPrefix + error }
+                : new OcspState(OcspStateKind.InvalidResponse, FailingSince: state.FailingSince ?? now, LastError: InvalidPrefix + error);
+            LogFetchFailed(certificate.Key, certificate.ResponderUrl!, InvalidPrefix + error, certificate.State.Kind);
+            return null;
+        }
+
+        if (answer is null || answer.NextUpdate < now)
         {
             LogFetchFailed(certificate.Key, certificate.ResponderUrl!, error ?? "the response has expired", certificate.State.Kind);
             return null;
@@ -147,6 +171,8 @@ internal sealed partial class OcspStapler(
 
         return answer;
     }
+
+    private const string InvalidPrefix = "invalid response: ";
 
     [LoggerMessage(EventId = EventIds.OcspCertificateState, EventName = "OcspCertificateState", Level = LogLevel.Information, Message = "OCSP {Certificate}: {State} {Reason}")]
     private partial void LogState(string certificate, OcspStateKind state, string reason);

@@ -26,4 +26,7 @@ internal enum OcspStateKind
 
     /// <summary>The responder cannot be reached and no valid response is held.</summary>
     ResponderUnreachable,
+
+    /// <summary>An answer came that cannot be believed (bad signature, another certificate): never stapled, cached or counted for readiness.</summary>
+    InvalidResponse,
 }

@@ -36,12 +36,18 @@ public sealed class OcspTestPki : IAsyncDisposable
 
         System.IO.File.WriteAllText(File("intermediate.pem"), _intermediate.ExportCertificatePem());
         System.IO.File.WriteAllText(File("intermediate.key"), _intermediateKey.ExportPkcs8PrivateKeyPem());
+        WriteSigner(OcspSigner.Delegated, "CN=EdgeProxy Test OCSP Responder", ocspSigning: true, selfSigned: false, now);
+        WriteSigner(OcspSigner.DelegatedWithoutOcspSigning, "CN=EdgeProxy Test Not A Responder", ocspSigning: false, selfSigned: false, now);
+        WriteSigner(OcspSigner.Stranger, _intermediate.Subject, ocspSigning: true, selfSigned: true, now); // same name, other key
         System.IO.File.WriteAllText(File("root.pem"), _root.ExportCertificatePem());
     }
 
     public Uri ResponderUri { get; private set; } = null!;
 
     public string RootPath => File("root.pem");
+
+    /// <summary>Who signs the answers: the issuer itself (default), a delegated responder, or a forger.</summary>
+    public OcspSigner Signer { get; set; } = OcspSigner.Issuer;
 
     /// <summary>When false the responder answers 503, as a responder that is down behind a load balancer would.</summary>
     public bool Available { get; set; } = true;
@@ -140,7 +146,7 @@ public sealed class OcspTestPki : IAsyncDisposable
             }
 
             var start = new ProcessStartInfo("openssl",
-                $"ocsp -index {File("index.txt")} -CA {File("intermediate.pem")} -rsigner {File("intermediate.pem")} -rkey {File("intermediate.key")} -reqin {requestPath} -respout {responsePath} {(ValidityMinutes is { } minutes ? $"-nmin {minutes}" : "-ndays 1")}")
+                $"ocsp -index {File("index.txt")} -CA {File("intermediate.pem")} -rsigner {File(SignerName + ".pem")} -rkey {File(SignerName + ".key")} -reqin {requestPath} -respout {responsePath} {(ValidityMinutes is { } minutes ? $"-nmin {minutes}" : "-ndays 1")}")
             {
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
@@ -158,6 +164,26 @@ public sealed class OcspTestPki : IAsyncDisposable
         {
             _gate.Release();
         }
+    }
+
+    private string SignerName => Signer == OcspSigner.Issuer ? "intermediate" : Signer.ToString();
+
+    private void WriteSigner(OcspSigner signer, string subject, bool ocspSigning, bool selfSigned, DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest(subject, key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        if (ocspSigning)
+        {
+            request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.9")], false));
+        }
+
+        using var certificate = selfSigned
+            ? request.CreateSelfSigned(now.AddDays(-1), now.AddYears(1))
+            : request.Create(_intermediate.SubjectName, X509SignatureGenerator.CreateForECDsa(_intermediateKey), now.AddDays(-1), now.AddYears(1), RandomNumberGenerator.GetBytes(8));
+        System.IO.File.WriteAllText(File(signer + ".pem"), certificate.ExportCertificatePem());
+        System.IO.File.WriteAllText(File(signer + ".key"), key.ExportPkcs8PrivateKeyPem());
     }
 
     private static CertificateRequest CaRequest(string subject, ECDsa key)
@@ -178,4 +204,13 @@ public sealed class OcspTestPki : IAsyncDisposable
         _intermediateKey.Dispose();
         _directory.Dispose();
     }
+}
+
+/// <summary>Who signs the test responder's answers.</summary>
+public enum OcspSigner
+{
+    Issuer,
+    Delegated,
+    DelegatedWithoutOcspSigning,
+    Stranger,
 }

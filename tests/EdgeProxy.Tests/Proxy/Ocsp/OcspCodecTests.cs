@@ -10,14 +10,21 @@ public sealed class OcspCodecTests : OcspTestPkiFixture
 {
     private async Task<OcspCodec.Answer?> AskAsync(X509Certificate2 leaf, X509Certificate2 issuer)
     {
+        var (answer, error, invalid) = await TryAskAsync(leaf, issuer);
+        Assert.True(answer is not null, error);
+        Assert.False(invalid);
+        return answer;
+    }
+
+    private async Task<(OcspCodec.Answer? Answer, string? Error, bool Invalid)> TryAskAsync(X509Certificate2 leaf, X509Certificate2 issuer)
+    {
         var id = OcspCodec.CertificateId.For(leaf, issuer);
         using var content = new ByteArrayContent(OcspCodec.EncodeRequest(id));
         content.Headers.ContentType = new MediaTypeHeaderValue("application/ocsp-request");
         using var client = new HttpClient();
         var response = await client.PostAsync(Pki.ResponderUri, content);
-        var answer = OcspCodec.DecodeResponse(await response.Content.ReadAsByteArrayAsync(), id, out var error);
-        Assert.True(answer is not null, error);
-        return answer;
+        var answer = OcspCodec.DecodeResponse(await response.Content.ReadAsByteArrayAsync(), id, issuer, DateTimeOffset.UtcNow, out var error, out var invalid);
+        return (answer, error, invalid);
     }
 
     private static X509Certificate2 IssuerOf(string chainPath)
@@ -54,9 +61,34 @@ public sealed class OcspCodecTests : OcspTestPkiFixture
 
         Assert.True(OcspCodec.DecodeRequest(OcspCodec.EncodeRequest(id)).Matches(id));
         Assert.False(OcspCodec.CertificateId.For(other.Certificate, issuer).Matches(id));
-        Assert.Null(OcspCodec.DecodeResponse(new byte[] { 0x30, 0x03, 0x0a, 0x01, 0x03 }, id, out var error)); // tryLater
+        Assert.Null(OcspCodec.DecodeResponse(new byte[] { 0x30, 0x03, 0x0a, 0x01, 0x03 }, id, issuer, DateTimeOffset.UtcNow, out var error, out var invalid)); // tryLater
         Assert.Contains("TryLater", error);
-        Assert.Null(OcspCodec.DecodeResponse(new byte[] { 0x01, 0x02 }, id, out error));
+        Assert.False(invalid);
+        Assert.Null(OcspCodec.DecodeResponse(new byte[] { 0x01, 0x02 }, id, issuer, DateTimeOffset.UtcNow, out error, out invalid));
         Assert.Contains("malformed", error);
+    }
+
+    [Fact]
+    public async Task An_answer_signed_by_a_responder_the_issuer_delegated_to_is_believed()
+    {
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.Signer = OcspSigner.Delegated;
+
+        Assert.Equal(OcspCodec.CertificateStatus.Good, (await AskAsync(leaf.Certificate, IssuerOf(leaf.CertificatePath)))!.Status);
+    }
+
+    [Theory]
+    [InlineData(OcspSigner.Stranger)]
+    [InlineData(OcspSigner.DelegatedWithoutOcspSigning)]
+    public async Task An_answer_signed_by_anyone_else_is_invalid(OcspSigner signer)
+    {
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.Signer = signer;
+
+        var (answer, error, invalid) = await TryAskAsync(leaf.Certificate, IssuerOf(leaf.CertificatePath));
+
+        Assert.Null(answer);
+        Assert.True(invalid);
+        Assert.Contains("signed neither by the certificate's issuer nor by a responder", error);
     }
 }

@@ -90,6 +90,20 @@ public sealed class OcspStaplingTests : OcspTestPkiFixture
     }
 
     [Fact]
+    public async Task A_forged_answer_is_never_stapled_nor_kept_and_shows_as_invalid()
+    {
+        var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.Signer = OcspSigner.Stranger; // same name as the issuer, another key: what a man in the middle would send
+        await using var server = await ProxyServerProcess.StartAsync(Config(leaf), Directory);
+
+        Assert.True(await Eventually.HoldsAsync(async () => await StateOf(server) == "invalid-response", TimeSpan.FromSeconds(10)), server.Output);
+        Assert.Contains("OCSP response: no response sent", await StapleAsync(server.HttpsPort, "site.test"));
+        var cache = Path.Combine(Directory.Path, "data", "ocsp");
+        Assert.Empty(System.IO.Directory.Exists(cache) ? System.IO.Directory.GetFiles(cache) : []);
+        Assert.Contains("invalid response: the response is signed neither by the certificate's issuer", server.Output);
+    }
+
+    [Fact]
     public async Task A_revoked_certificate_is_reported_and_stapled_as_revoked()
     {
         var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
