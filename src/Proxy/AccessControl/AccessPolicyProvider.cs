@@ -11,8 +11,9 @@ internal sealed class AccessPolicyProvider(AccessControlState state, IOptions<Au
 {
     private readonly DefaultAuthorizationPolicyProvider _fallback = new(options);
 
-    // The middleware would otherwise cache a route's combined policy for the life of its endpoint.
-    public bool AllowsCachingPolicies => false;
+    // The middleware caches a route's combined policy for the life of its endpoint (YARP makes new endpoints when routes
+    // change). Safe here: our policy only names the access policy, whose live version the handler looks up per request.
+    public bool AllowsCachingPolicies => true;
 
     public Task<AuthorizationPolicy?> GetPolicyAsync(string policyName) =>
         state.FindPolicy(policyName) is { } policy ? Task.FromResult<AuthorizationPolicy?>(policy.AuthorizationPolicy) : _fallback.GetPolicyAsync(policyName);

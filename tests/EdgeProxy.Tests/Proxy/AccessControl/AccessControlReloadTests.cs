@@ -57,6 +57,20 @@ public sealed class AccessControlReloadTests
     }
 
     [Fact]
+    public async Task An_edit_of_a_policy_a_route_keeps_naming_applies_to_that_route()
+    {
+        await using var backend = await TestBackend.StartAsync("b");
+        var (proxy, _) = await StartAsync(Config(backend, new JsonObject { ["p"] = Policy(allow: ["203.0.113.0/24"]) }));
+        await using var _p = proxy;
+        using var client = proxy.HttpFrom(Trusted);
+        Assert.Equal(200, await StatusAsync(client, "/admin/x", "203.0.113.1"));
+
+        await proxy.EditInPlaceAsync(Config(backend, new JsonObject { ["p"] = Policy(allow: ["198.51.100.0/24"]) }).ToJsonString());
+        Assert.True(await Answers(client, 403, "/admin/x", "203.0.113.1"), "the edited allow list did not apply");
+        Assert.Equal(200, await StatusAsync(client, "/admin/x", "198.51.100.1"));
+    }
+
+    [Fact]
     public async Task A_route_naming_an_unknown_policy_or_one_the_same_edit_removes_is_refused_as_a_whole()
     {
         await using var backend = await TestBackend.StartAsync("b");
