@@ -44,4 +44,10 @@ internal static class EventIds
     public const int OcspUnknownProxyRequest = 406;
     public const int OcspCacheWriteFailed = 407;
     public const int OcspMustStapleWithoutStaple = 408;
+
+    // Access control: policies, htpasswd files, rate limits
+    public const int HtpasswdReloaded = 501;
+    public const int HtpasswdRejected = 502;
+    public const int HtpasswdWatcherError = 503;
+    public const int AccessRefused = 504;
 }

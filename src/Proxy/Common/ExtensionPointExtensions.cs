@@ -44,4 +44,13 @@ internal static class ExtensionPointExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPublicEndpointSetup, T>());
         return services;
     }
+
+    /// <summary>Adds a section that is read, validated and applied together with <c>ReverseProxy</c> on every edit (see <see cref="ILiveConfigSection"/>).</summary>
+    public static IServiceCollection AddLiveConfigSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
+        where T : class, ILiveConfigSection
+    {
+        services.TryAddSingleton<T>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveConfigSection, T>(sp => sp.GetRequiredService<T>()));
+        return services;
+    }
 }

@@ -1,3 +1,4 @@
+using EdgeProxy.AccessControl;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
@@ -93,6 +94,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddHttpsPolicy();
+        builder.Services.AddAccessControl();
         builder.Services.AddAccessLog();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
@@ -113,6 +115,7 @@ internal static class EdgeProxyApplication
         // Routes match on headers and hosts: only once the client's forged headers are gone (WebApplication would
         // otherwise route first).
         app.UseRouting();
+        app.UseAccessControl();
         app.MapReverseProxy(proxy =>
         {
             proxy.UseProxyRequestMetrics();

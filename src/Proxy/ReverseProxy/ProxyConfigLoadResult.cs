@@ -5,6 +5,9 @@ namespace EdgeProxy.ReverseProxy;
 /// <summary>Routes and clusters read from the file, with every reason they may not be applied.</summary>
 internal sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, IReadOnlyList<ClusterConfig> Clusters, IReadOnlyList<string> Errors)
 {
+    /// <summary>The live sections read from the same file (access policies, rate limits), applied together with the routes.</summary>
+    public IReadOnlyList<EdgeProxy.Common.ILiveConfigStage> Stages { get; init; } = [];
+
     public bool IsValid => Errors.Count == 0;
 
     public string Summary => $"{Routes.Count} route(s), {Clusters.Count} cluster(s)";

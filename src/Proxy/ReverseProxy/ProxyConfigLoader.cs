@@ -9,7 +9,11 @@ namespace EdgeProxy.ReverseProxy;
 /// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
 /// YARP would accept but an operator never means: no routes at all, or a route naming a cluster that does not exist.
 /// </summary>
-internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigValidator validator, IOptions<UpstreamOptions> upstream)
+internal sealed class ProxyConfigLoader(
+    EdgeProxyCommandLine command,
+    IConfigValidator validator,
+    IEnumerable<ILiveConfigSection> liveSections,
+    IOptions<UpstreamOptions> upstream)
 {
     public const string SectionName = "ReverseProxy";
 
@@ -33,6 +37,8 @@ internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigVal
         }
 
         var errors = new List<string>();
+        // The live sections first (AccessPolicies, RateLimits): routes are judged against the versions in this same edit.
+        var stages = liveSections.Select(section => section.Stage(configuration, file, errors)).ToList();
         if (config.Routes.Count == 0)
         {
             errors.Add($"{file}: {SectionName}:Routes: no routes are defined; refusing a configuration that would answer every request with 404");
@@ -42,7 +48,14 @@ internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigVal
         foreach (var route in config.Routes)
         {
             var key = $"{file}: {SectionName}:Routes:{route.RouteId}";
-            foreach (var error in await validator.ValidateRouteAsync(route))
+            var forYarp = route;
+            foreach (var stage in stages)
+            {
+                stage.ValidateRoute(route, key, errors);
+                forYarp = stage.ForYarpValidation(forYarp);
+            }
+
+            foreach (var error in await validator.ValidateRouteAsync(forYarp))
             {
                 errors.Add($"{key}: {error.Message}");
             }
@@ -70,7 +83,7 @@ internal sealed class ProxyConfigLoader(EdgeProxyCommandLine command, IConfigVal
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors);
+        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors) { Stages = stages };
     }
 
     /// <summary><c>EdgeProxy:Upstream:ActivityTimeout</c> for a cluster that sets none of its own.</summary>

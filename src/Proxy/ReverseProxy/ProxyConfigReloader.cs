@@ -92,6 +92,13 @@ internal sealed partial class ProxyConfigReloader(
 
     private void Apply(ProxyConfigLoadResult result)
     {
+        // Policies first: YARP re-validates the routes on Update against what is live, and a request matching a new
+        // route must find its policy.
+        foreach (var stage in result.Stages)
+        {
+            stage.Apply(result.Routes);
+        }
+
         provider.Update(result.Routes, result.Clusters);
         status.RecordApplied(result, timeProvider.GetUtcNow());
         metrics.ConfigReloads.WithLabels("applied").Inc();
@@ -100,7 +107,7 @@ internal sealed partial class ProxyConfigReloader(
     [LoggerMessage(EventId = EventIds.ConfigApplied, EventName = "ConfigApplied", Level = LogLevel.Information, Message = "Applied {File}: {Summary}.")]
     private partial void LogApplied(string file, string summary);
 
-    [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes and clusters stay. Problems:\n{Errors}")]
+    [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes, clusters, access policies and rate limits stay. Problems:\n{Errors}")]
     private partial void LogRejected(string file, string errors);
 
     [LoggerMessage(EventId = EventIds.ConfigReadFailed, EventName = "ConfigReadFailed", Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]

@@ -15,6 +15,15 @@ internal static class ReverseProxyExtensions
     public static IReverseProxyBuilder LoadFromValidatedConfigFile(this IReverseProxyBuilder builder)
     {
         var services = builder.Services;
+        // YARP's validator stays, keyed, behind ours (see LiveSectionConfigValidator).
+        if (services.LastOrDefault(d => d.ServiceType == typeof(IConfigValidator) && !d.IsKeyedService) is { ImplementationType: { } yarpValidator } descriptor)
+        {
+            services.Remove(descriptor);
+            services.Add(new ServiceDescriptor(typeof(IConfigValidator), LiveSectionConfigValidator.InnerKey, yarpValidator, descriptor.Lifetime));
+            services.AddSingleton<IConfigValidator>(sp => new LiveSectionConfigValidator(
+                sp.GetRequiredKeyedService<IConfigValidator>(LiveSectionConfigValidator.InnerKey), sp.GetServices<ILiveConfigSection>()));
+        }
+
         services.TryAddSingleton(new InMemoryConfigProvider([], []));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, InMemoryConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>()));
         services.TryAddSingleton<ProxyConfigLoader>();

@@ -84,6 +84,10 @@ public sealed class ProxyUnderTest : IAdminEndpoint, IAsyncDisposable
     public static Task<ProxyUnderTest> StartAsync(TempDirectory directory, string configPath, params string[] args) =>
         StartAsync(directory, ownsDirectory: false, configPath, null, args);
 
+    /// <summary>Starts on a configuration file in a folder prepared by the caller (e.g. with files it names) and removed with the proxy.</summary>
+    public static Task<ProxyUnderTest> StartInAsync(TempDirectory directory, string configPath, Action<IServiceCollection>? configureServices = null) =>
+        StartAsync(directory, ownsDirectory: true, configPath, configureServices, []);
+
     private static async Task<ProxyUnderTest> StartAsync(TempDirectory directory, bool ownsDirectory, string configPath, Action<IServiceCollection>? configureServices, string[] args)
     {
         var command = EdgeProxyCommandLine.Parse(["--config", configPath, .. args], configFromEnvironment: null);

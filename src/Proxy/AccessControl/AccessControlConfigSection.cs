@@ -1,0 +1,198 @@
+using System.Collections.Frozen;
+using EdgeProxy.Common;
+using Microsoft.Extensions.Options;
+using Yarp.ReverseProxy.Configuration;
+
+namespace EdgeProxy.AccessControl;
+
+/// <summary>
+/// <c>EdgeProxy:AccessPolicies</c> and <c>EdgeProxy:RateLimits</c> as live sections: read and validated from every edit of
+/// the file together with <c>ReverseProxy</c> (so a route naming a policy the same edit removes is refused as a whole),
+/// and swapped in just before the routes.
+/// </summary>
+internal sealed class AccessControlConfigSection(
+    EdgeProxyCommandLine command,
+    AccessControlState state,
+    IValidateOptions<AccessPolicyOptions> policyValidator,
+    IValidateOptions<RateLimitOptions> rateLimitValidator,
+    TimeProvider timeProvider) : ILiveConfigSection
+{
+    // YARP gives these names a meaning of its own; a policy may not take them.
+    private static readonly string[] ReservedPolicyNames = ["Default", "Anonymous"];
+    private static readonly string[] ReservedRateLimitNames = ["Default", "Disable"];
+
+    private readonly Dictionary<string, HtpasswdSource> _htpasswd = new(StringComparer.Ordinal);
+    private readonly Lock _lock = new();
+
+    public ILiveConfigStage Stage(IConfiguration configuration, string file, List<string> errors)
+    {
+        var before = errors.Count;
+        var policies = new Dictionary<string, AccessPolicy>(StringComparer.OrdinalIgnoreCase);
+        var live = state.Current;
+        foreach (var section in configuration.GetSection(AccessPolicyOptions.SectionName).GetChildren())
+        {
+            var key = $"{file}: {AccessPolicyOptions.SectionName}:{section.Key}";
+            AccessPolicyOptions options;
+            try
+            {
+                options = section.Get<AccessPolicyOptions>() ?? new AccessPolicyOptions();
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add($"{key}: {ex.Message}");
+                continue;
+            }
+
+            if (ReservedPolicyNames.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}: '{section.Key}' is reserved by YARP; choose another name");
+            }
+
+            var result = policyValidator.Validate(section.Key, options);
+            if (result.Failed)
+            {
+                errors.AddRange(result.Failures.Select(f => $"{file}: {f}"));
+                continue;
+            }
+
+            HtpasswdSource? users = null;
+            if (options.BasicAuth is { HtpasswdFile: { } htpasswdFile })
+            {
+                users = GetHtpasswd(Path.GetFullPath(htpasswdFile, Path.GetDirectoryName(command.ConfigPath)!), $"{key}:BasicAuth:HtpasswdFile", errors);
+            }
+
+            var guard = live.Policies.TryGetValue(section.Key, out var old) ? old.Guard : new BruteForceGuard(timeProvider);
+            policies[section.Key] = new AccessPolicy(section.Key, options, users, guard);
+        }
+
+        var rateLimits = new Dictionary<string, RateLimitPolicy>(StringComparer.OrdinalIgnoreCase);
+        foreach (var section in configuration.GetSection(RateLimitOptions.SectionName).GetChildren())
+        {
+            var key = $"{file}: {RateLimitOptions.SectionName}:{section.Key}";
+            RateLimitOptions options;
+            try
+            {
+                options = section.Get<RateLimitOptions>() ?? new RateLimitOptions();
+            }
+            catch (InvalidOperationException ex)
+            {
+                errors.Add($"{key}: {ex.Message}");
+                continue;
+            }
+
+            if (ReservedRateLimitNames.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}: '{section.Key}' is reserved by YARP; choose another name");
+            }
+
+            var result = rateLimitValidator.Validate(section.Key, options);
+            if (result.Failed)
+            {
+                errors.AddRange(result.Failures.Select(f => $"{file}: {f}"));
+                continue;
+            }
+
+            // An edit that keeps the numbers keeps the buckets (and so what clients have used up).
+            var limiter = live.RateLimits.TryGetValue(section.Key, out var old) && old.Limiter.PermitsPerSecond == options.PermitsPerSecond && old.Limiter.Burst == options.EffectiveBurst
+                ? old.Limiter
+                : new ClientIpRateLimiter(options.PermitsPerSecond, options.EffectiveBurst, timeProvider);
+            rateLimits[section.Key] = new RateLimitPolicy(section.Key, options, limiter);
+        }
+
+        return new Staged(this, policies.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), rateLimits.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), errors.Count == before);
+    }
+
+    public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, state.Current.Policies, state.Current.RateLimits);
+
+    private HtpasswdSource? GetHtpasswd(string path, string key, List<string> errors)
+    {
+        lock (_lock)
+        {
+            if (_htpasswd.TryGetValue(path, out var known))
+            {
+                // Already watched: its last good users stay in use even while the file is broken (the watcher reports it).
+                known.Refresh();
+                if (known.HasUsers)
+                {
+                    return known;
+                }
+            }
+
+            var source = known ?? new HtpasswdSource(path, timeProvider);
+            var problems = source.Refresh() ?? [];
+            if (!source.HasUsers)
+            {
+                errors.AddRange(problems.Count > 0 ? problems.Select(p => $"{key}: {p}") : [$"{key}: {source.LastError}"]);
+                return null;
+            }
+
+            return source;
+        }
+    }
+
+    private void Apply(Staged staged, IReadOnlyList<RouteConfig> routes)
+    {
+        lock (_lock)
+        {
+            foreach (var source in staged.Policies.Values.Select(p => p.Users).OfType<HtpasswdSource>())
+            {
+                _htpasswd[source.Path] = source;
+            }
+        }
+
+        state.Apply(new AccessControlSnapshot(
+            staged.Policies,
+            staged.RateLimits,
+            RoutesBy(routes, r => r.AuthorizationPolicy),
+            RoutesBy(routes, r => r.RateLimiterPolicy)));
+    }
+
+    private static FrozenDictionary<string, string[]> RoutesBy(IReadOnlyList<RouteConfig> routes, Func<RouteConfig, string?> name) =>
+        routes.Where(r => !string.IsNullOrEmpty(name(r))).GroupBy(r => name(r)!, StringComparer.OrdinalIgnoreCase)
+            .ToFrozenDictionary(g => g.Key, g => g.Select(r => r.RouteId).Order(StringComparer.Ordinal).ToArray(), StringComparer.OrdinalIgnoreCase);
+
+    private static RouteConfig Strip(RouteConfig route, FrozenDictionary<string, AccessPolicy> policies, FrozenDictionary<string, RateLimitPolicy> rateLimits)
+    {
+        if (route.AuthorizationPolicy is { } policy && policies.ContainsKey(policy))
+        {
+            route = route with { AuthorizationPolicy = null };
+        }
+
+        if (route.RateLimiterPolicy is { } limit && rateLimits.ContainsKey(limit))
+        {
+            route = route with { RateLimiterPolicy = null };
+        }
+
+        return route;
+    }
+
+    private sealed class Staged(AccessControlConfigSection owner, FrozenDictionary<string, AccessPolicy> policies, FrozenDictionary<string, RateLimitPolicy> rateLimits, bool valid) : ILiveConfigStage
+    {
+        public FrozenDictionary<string, AccessPolicy> Policies => policies;
+
+        public FrozenDictionary<string, RateLimitPolicy> RateLimits => rateLimits;
+
+        public void ValidateRoute(RouteConfig route, string routeKey, List<string> errors)
+        {
+            // While a policy of this edit is itself invalid, its name is missing here; its own error says why.
+            if (!valid)
+            {
+                return;
+            }
+
+            if (route.AuthorizationPolicy is { Length: > 0 } policy && !ReservedPolicyNames.Contains(policy, StringComparer.OrdinalIgnoreCase) && !policies.ContainsKey(policy))
+            {
+                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName}");
+            }
+
+            if (route.RateLimiterPolicy is { Length: > 0 } limit && !ReservedRateLimitNames.Contains(limit, StringComparer.OrdinalIgnoreCase) && !rateLimits.ContainsKey(limit))
+            {
+                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName}");
+            }
+        }
+
+        public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, policies, rateLimits);
+
+        public void Apply(IReadOnlyList<RouteConfig> routes) => owner.Apply(this, routes);
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.Net.Http.Headers;
+
+namespace EdgeProxy.AccessControl;
+
+/// <summary>
+/// Judges a request against its route's access policy on the restored client IP (<c>RemoteIpAddress</c> after the
+/// client-IP middleware): deny list, allow list, htpasswd password, brute-force lockout, <c>Satisfy</c>.
+/// </summary>
+internal sealed class AccessPolicyHandler(AccessControlState state) : AuthorizationHandler<AccessPolicyRequirement>
+{
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessPolicyRequirement requirement)
+    {
+        if (context.Resource is not HttpContext http || state.FindPolicy(requirement.PolicyName) is not { } policy)
+        {
+            context.Fail();
+            return;
+        }
+
+        var refusal = await JudgeAsync(http, policy);
+        if (refusal is null)
+        {
+            if (policy.Options.BasicAuth is { ForwardCredentials: false })
+            {
+                http.Request.Headers.Authorization = default;
+            }
+
+            context.Succeed(requirement);
+            return;
+        }
+
+        http.Features.Set(refusal);
+        context.Fail(new AuthorizationFailureReason(this, refusal.Reason.Label()));
+    }
+
+    internal static async ValueTask<AccessRefusal?> JudgeAsync(HttpContext http, AccessPolicy policy)
+    {
+        var client = http.Connection.RemoteIpAddress;
+        if (client is null || policy.Deny.Contains(client))
+        {
+            return new AccessRefusal(policy, AccessRefusalReason.Ip);
+        }
+
+        var ipAllowed = policy.Allow?.Contains(client) ?? true;
+        if (policy.Users is not { } users)
+        {
+            return ipAllowed ? null : new AccessRefusal(policy, AccessRefusalReason.Ip);
+        }
+
+        var any = policy.Options.Satisfy == AccessSatisfy.Any;
+        if (ipAllowed && any)
+        {
+            return null;
+        }
+
+        if (!ipAllowed && !any)
+        {
+            return new AccessRefusal(policy, AccessRefusalReason.Ip);
+        }
+
+        var maxFailures = policy.Options.BasicAuth!.MaxFailuresPerMinute;
+        if (policy.Guard.LockedFor(client, maxFailures) is { } lockedFor)
+        {
+            return new AccessRefusal(policy, AccessRefusalReason.BruteForce, lockedFor);
+        }
+
+        var result = await users.AuthenticateAsync(http.Request.Headers[HeaderNames.Authorization]);
+        switch (result.Outcome)
+        {
+            case BasicAuthOutcome.Ok:
+                http.User = result.Principal!;
+                return null;
+            case BasicAuthOutcome.Wrong:
+                policy.Guard.RecordFailure(client);
+                return new AccessRefusal(policy, AccessRefusalReason.Credentials);
+            default:
+                return new AccessRefusal(policy, AccessRefusalReason.Credentials);
+        }
+    }
+}

@@ -1,0 +1,24 @@
+namespace EdgeProxy.AccessControl;
+
+/// <summary>Why a request was refused; the metric's <c>reason</c> label.</summary>
+internal enum AccessRefusalReason
+{
+    Ip,
+    Credentials,
+    BruteForce,
+    Rate,
+}
+
+/// <summary>Set on the request by <see cref="AccessPolicyHandler"/> when it refuses, for the response that says so.</summary>
+internal sealed record AccessRefusal(AccessPolicy Policy, AccessRefusalReason Reason, TimeSpan? RetryAfter = null);
+
+internal static class AccessRefusalReasons
+{
+    public static string Label(this AccessRefusalReason reason) => reason switch
+    {
+        AccessRefusalReason.Ip => "ip",
+        AccessRefusalReason.Credentials => "credentials",
+        AccessRefusalReason.BruteForce => "brute-force",
+        _ => "rate",
+    };
+}

@@ -1,0 +1,79 @@
+using System.Collections.Concurrent;
+
+namespace EdgeProxy.AccessControl;
+
+/// <summary>
+/// Wrong passwords per client IP for one policy, in a one-minute window opened by the first failure. Over the limit, the
+/// client is refused (429) until that window has passed, even with the right password. The table is bounded.
+/// </summary>
+internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedClients = BruteForceGuard.DefaultMaxTrackedClients)
+{
+    public const int DefaultMaxTrackedClients = 100_000;
+    private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
+    private readonly ConcurrentDictionary<UInt128, Entry> _clients = new();
+
+    public int TrackedClients => _clients.Count;
+
+    /// <summary>When the client is locked out, how long until it is not; else null.</summary>
+    public TimeSpan? LockedFor(IPAddress? client, int maxFailures)
+    {
+        if (maxFailures <= 0 || _clients.IsEmpty || !_clients.TryGetValue(ClientKey.From(client), out var entry))
+        {
+            return null;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        lock (entry)
+        {
+            var left = entry.WindowStart + Window - now;
+            return entry.Failures > maxFailures && left > TimeSpan.Zero ? left : null;
+        }
+    }
+
+    public void RecordFailure(IPAddress? client)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_clients.Count >= maxTrackedClients)
+        {
+            Sweep(now);
+        }
+
+        var entry = _clients.GetOrAdd(ClientKey.From(client), static _ => new Entry());
+        lock (entry)
+        {
+            if (entry.Failures == 0 || now - entry.WindowStart >= Window)
+            {
+                entry.WindowStart = now;
+                entry.Failures = 0;
+            }
+
+            entry.Failures++;
+        }
+    }
+
+    private void Sweep(DateTimeOffset now)
+    {
+        foreach (var (key, entry) in _clients)
+        {
+            if (now - entry.WindowStart >= Window)
+            {
+                _clients.TryRemove(key, out _);
+            }
+        }
+
+        // Still full of live windows (a flood of distinct addresses): forget the oldest half.
+        if (_clients.Count >= maxTrackedClients)
+        {
+            foreach (var key in _clients.OrderBy(p => p.Value.WindowStart).Take(_clients.Count / 2).Select(p => p.Key).ToList())
+            {
+                _clients.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private sealed class Entry
+    {
+        public DateTimeOffset WindowStart;
+        public int Failures;
+    }
+}

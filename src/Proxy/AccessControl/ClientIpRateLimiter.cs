@@ -1,0 +1,109 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+
+namespace EdgeProxy.AccessControl;
+
+/// <summary>
+/// A token bucket per client IP, as a <see cref="PartitionedRateLimiter{TResource}"/> over the restored client IP. Time
+/// comes from <see cref="TimeProvider"/> (tokens are computed on demand, no timer); the number of tracked clients is
+/// bounded: full (idle) buckets are dropped first, then the least recently used.
+/// </summary>
+internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, TimeProvider timeProvider, int maxTrackedClients = ClientIpRateLimiter.DefaultMaxTrackedClients)
+    : PartitionedRateLimiter<IPAddress?>
+{
+    public const int DefaultMaxTrackedClients = 100_000;
+    private readonly ConcurrentDictionary<UInt128, Bucket> _buckets = new();
+
+    public double PermitsPerSecond { get; } = permitsPerSecond;
+
+    public int Burst { get; } = burst;
+
+    public int TrackedClients => _buckets.Count;
+
+    public override RateLimiterStatistics? GetStatistics(IPAddress? resource) => null;
+
+    protected override RateLimitLease AttemptAcquireCore(IPAddress? resource, int permitCount)
+    {
+        var now = timeProvider.GetTimestamp();
+        var key = ClientKey.From(resource);
+        if (!_buckets.TryGetValue(key, out var bucket))
+        {
+            if (_buckets.Count >= maxTrackedClients)
+            {
+                Sweep(now);
+            }
+
+            bucket = _buckets.GetOrAdd(key, static (_, state) => new Bucket(state.burst, state.now), (burst: (double)Burst, now));
+        }
+
+        lock (bucket)
+        {
+            Refill(bucket, now);
+            if (bucket.Tokens >= permitCount)
+            {
+                bucket.Tokens -= permitCount;
+                return Lease.Granted;
+            }
+
+            var wait = (permitCount - bucket.Tokens) / PermitsPerSecond;
+            return new Lease(TimeSpan.FromSeconds(Math.Max(1, Math.Ceiling(wait))));
+        }
+    }
+
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(IPAddress? resource, int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+
+    private void Refill(Bucket bucket, long now)
+    {
+        var elapsed = timeProvider.GetElapsedTime(bucket.Last, now).TotalSeconds;
+        if (elapsed > 0)
+        {
+            bucket.Tokens = Math.Min(Burst, bucket.Tokens + (elapsed * PermitsPerSecond));
+            bucket.Last = now;
+        }
+    }
+
+    private void Sweep(long now)
+    {
+        foreach (var (key, bucket) in _buckets)
+        {
+            lock (bucket)
+            {
+                Refill(bucket, now);
+                if (bucket.Tokens >= Burst)
+                {
+                    _buckets.TryRemove(key, out _);
+                }
+            }
+        }
+
+        if (_buckets.Count >= maxTrackedClients)
+        {
+            foreach (var key in _buckets.OrderBy(p => p.Value.Last).Take(_buckets.Count / 2).Select(p => p.Key).ToList())
+            {
+                _buckets.TryRemove(key, out _);
+            }
+        }
+    }
+
+    private sealed class Bucket(double tokens, long last)
+    {
+        public double Tokens = tokens;
+        public long Last = last;
+    }
+
+    private sealed class Lease(TimeSpan? retryAfter) : RateLimitLease
+    {
+        public static readonly Lease Granted = new(null);
+
+        public override bool IsAcquired => retryAfter is null;
+
+        public override IEnumerable<string> MetadataNames => retryAfter is null ? [] : [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = retryAfter;
+            return retryAfter is not null && metadataName == MetadataName.RetryAfter.Name;
+        }
+    }
+}

@@ -1,0 +1,208 @@
+using System.Collections.Concurrent;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Security.Principal;
+using System.Text;
+
+namespace EdgeProxy.AccessControl;
+
+/// <summary>
+/// One htpasswd file: the last good version of its users, why the newest content was refused (if it was), and the
+/// passwords verified lately. A re-read that fails keeps the last good users. Remembered logins belong to one version of
+/// the file: a new version forgets them all, so a changed or removed password stops working at once.
+/// </summary>
+internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
+{
+    /// <summary>How long a verified password is remembered.</summary>
+    public static readonly TimeSpan RememberFor = TimeSpan.FromMinutes(5);
+
+    private const int MaxRemembered = 10_000;
+    private const int MaxCredentialBytes = 1024;
+
+    // Remembered logins are keyed by HMAC(process key, "user:password"): the password itself is never kept.
+    private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
+
+    // bcrypt costs tens of milliseconds of CPU: a flood of wrong passwords may use this many threads, no more.
+    private static readonly SemaphoreSlim Verifications = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
+
+    private volatile Version? _current;
+    private byte[] _contentHash = [];
+
+    public string Path { get; } = path;
+
+    public int UserCount => _current?.Users.Users.Count ?? 0;
+
+    public DateTimeOffset? LoadedAt => _current?.LoadedAt;
+
+    /// <summary>Why the file's newest content is not in use (null when it is).</summary>
+    public string? LastError { get; private set; }
+
+    public DateTimeOffset? LastErrorAt { get; private set; }
+
+    public bool HasUsers => _current is not null;
+
+    /// <summary>Reads the file when its content changed. Returns null when nothing changed, else the outcome's errors (empty: applied).</summary>
+    public List<string>? Refresh()
+    {
+        byte[] content;
+        var errors = new List<string>();
+        try
+        {
+            content = File.ReadAllBytes(Path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return Refused($"{Path}: cannot read the htpasswd file ({ex.Message})");
+        }
+
+        var hash = SHA256.HashData(content);
+        if (hash.AsSpan().SequenceEqual(_contentHash))
+        {
+            return null;
+        }
+
+        _contentHash = hash;
+        if (Htpasswd.TryParse(Path, Encoding.UTF8.GetString(content), errors) is not { } users)
+        {
+            return Refused(errors);
+        }
+
+        if (users.Users.Count == 0)
+        {
+            return Refused($"{Path}: no users (an empty file would refuse everyone)");
+        }
+
+        _current = new Version(users, timeProvider.GetUtcNow());
+        LastError = null;
+        LastErrorAt = null;
+        return errors;
+    }
+
+    private List<string> Refused(params IEnumerable<string> errors)
+    {
+        var list = errors.ToList();
+        LastError = string.Join("; ", list);
+        LastErrorAt = timeProvider.GetUtcNow();
+        // Unreadable now: judge the content again next time, even if it turns out to be the same.
+        if (list.Count > 0 && list[0].Contains("cannot read", StringComparison.Ordinal))
+        {
+            _contentHash = [];
+        }
+
+        return list;
+    }
+
+    /// <summary>
+    /// Checks a <c>Basic</c> <c>Authorization</c> header. A password verified in the last <see cref="RememberFor"/> is
+    /// answered from memory without allocating; others are verified with bounded concurrency.
+    /// </summary>
+    public ValueTask<BasicAuthResult> AuthenticateAsync(string? authorization)
+    {
+        var version = _current;
+        if (version is null || authorization is null || authorization.Length < 7 || !authorization.AsSpan(0, 6).Equals("Basic ", StringComparison.OrdinalIgnoreCase))
+        {
+            return ValueTask.FromResult(BasicAuthResult.Missing);
+        }
+
+        Span<byte> credentials = stackalloc byte[MaxCredentialBytes];
+        if (!Convert.TryFromBase64Chars(authorization.AsSpan(6).Trim(), credentials, out var length))
+        {
+            return ValueTask.FromResult(BasicAuthResult.Wrong);
+        }
+
+        credentials = credentials[..length];
+        var colon = credentials.IndexOf((byte)':');
+        if (colon <= 0)
+        {
+            return ValueTask.FromResult(BasicAuthResult.Wrong);
+        }
+
+        Span<byte> mac = stackalloc byte[32];
+        HMACSHA256.HashData(ProcessKey, credentials, mac);
+        var key = new RememberKey(BitConverter.ToUInt128(mac), BitConverter.ToUInt128(mac[16..]));
+        var now = timeProvider.GetUtcNow();
+        if (version.Remembered.TryGetValue(key, out var login) && login.Until > now)
+        {
+            return ValueTask.FromResult(new BasicAuthResult(BasicAuthOutcome.Ok, login.Principal));
+        }
+
+        string user;
+        try
+        {
+            user = new UTF8Encoding(false, true).GetString(credentials[..colon]);
+        }
+        catch (DecoderFallbackException)
+        {
+            return ValueTask.FromResult(BasicAuthResult.Wrong);
+        }
+
+        if (!version.Users.Users.TryGetValue(user, out var stored))
+        {
+            return ValueTask.FromResult(BasicAuthResult.Wrong);
+        }
+
+        return VerifyAsync(version, key, user, stored, credentials[(colon + 1)..].ToArray());
+    }
+
+    private async ValueTask<BasicAuthResult> VerifyAsync(Version version, RememberKey key, string user, string stored, byte[] password)
+    {
+        await Verifications.WaitAsync();
+        bool right;
+        try
+        {
+            right = PasswordHash.Verify(stored, password);
+        }
+        finally
+        {
+            Verifications.Release();
+            CryptographicOperations.ZeroMemory(password);
+        }
+
+        if (!right)
+        {
+            return BasicAuthResult.Wrong;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (version.Remembered.Count >= MaxRemembered)
+        {
+            foreach (var (k, v) in version.Remembered)
+            {
+                if (v.Until <= now)
+                {
+                    version.Remembered.TryRemove(k, out _);
+                }
+            }
+        }
+
+        var principal = new ClaimsPrincipal(new GenericIdentity(user, "Basic"));
+        if (version.Remembered.Count < MaxRemembered)
+        {
+            version.Remembered[key] = new RememberedLogin(principal, now + RememberFor);
+        }
+
+        return new BasicAuthResult(BasicAuthOutcome.Ok, principal);
+    }
+
+    private sealed record Version(Htpasswd Users, DateTimeOffset LoadedAt)
+    {
+        public ConcurrentDictionary<RememberKey, RememberedLogin> Remembered { get; } = new();
+    }
+
+    private readonly record struct RememberKey(UInt128 A, UInt128 B);
+
+    private sealed record RememberedLogin(ClaimsPrincipal Principal, DateTimeOffset Until);
+}
+
+internal enum BasicAuthOutcome
+{
+    Missing,
+    Wrong,
+    Ok,
+}
+
+internal readonly record struct BasicAuthResult(BasicAuthOutcome Outcome, ClaimsPrincipal? Principal)
+{
+    public static readonly BasicAuthResult Missing = new(BasicAuthOutcome.Missing, null);
+    public static readonly BasicAuthResult Wrong = new(BasicAuthOutcome.Wrong, null);
+}

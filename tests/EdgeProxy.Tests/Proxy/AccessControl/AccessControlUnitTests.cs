@@ -1,0 +1,132 @@
+using System.Net;
+using System.Text;
+using EdgeProxy.AccessControl;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeProxy.Tests.Proxy.AccessControl;
+
+/// <summary>The pieces on their own: bounded per-client tables, remembered logins, the user name, validation messages.</summary>
+public sealed class AccessControlUnitTests
+{
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
+
+    private static IPAddress Address(int i) => new([198, 18, (byte)(i >> 8), (byte)i]);
+
+    [Fact]
+    public void The_rate_limiter_tracks_a_bounded_number_of_client_ips()
+    {
+        var limiter = new ClientIpRateLimiter(1, 1, _clock, maxTrackedClients: 50);
+        for (var i = 0; i < 1000; i++)
+        {
+            using var lease = limiter.AttemptAcquire(Address(i));
+            Assert.True(lease.IsAcquired);
+        }
+
+        Assert.InRange(limiter.TrackedClients, 1, 50);
+    }
+
+    [Fact]
+    public void The_rate_limiter_drops_idle_clients_first_and_keeps_limiting_busy_ones()
+    {
+        var limiter = new ClientIpRateLimiter(1, 1, _clock, maxTrackedClients: 10);
+        var busy = IPAddress.Parse("203.0.113.1");
+        Assert.True(limiter.AttemptAcquire(busy).IsAcquired);
+        for (var i = 0; i < 9; i++)
+        {
+            Assert.True(limiter.AttemptAcquire(Address(i)).IsAcquired);
+        }
+
+        // Half a second later the others' buckets are not full either; the busy one is still empty.
+        _clock.Advance(TimeSpan.FromSeconds(0.5));
+        Assert.False(limiter.AttemptAcquire(busy).IsAcquired);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        // Everyone is idle (full) now: a newcomer sweeps them all out.
+        Assert.True(limiter.AttemptAcquire(Address(100)).IsAcquired);
+        Assert.True(limiter.TrackedClients <= 2, $"{limiter.TrackedClients} tracked");
+    }
+
+    [Fact]
+    public void The_brute_force_table_is_bounded_and_other_clients_are_not_locked()
+    {
+        var guard = new BruteForceGuard(_clock, maxTrackedClients: 20);
+        for (var i = 0; i < 500; i++)
+        {
+            guard.RecordFailure(Address(i));
+        }
+
+        Assert.InRange(guard.TrackedClients, 1, 20);
+        var attacker = IPAddress.Parse("203.0.113.9");
+        for (var i = 0; i < 4; i++)
+        {
+            guard.RecordFailure(attacker);
+        }
+
+        Assert.NotNull(guard.LockedFor(attacker, 3));
+        Assert.Null(guard.LockedFor(IPAddress.Parse("203.0.113.10"), 3));
+        // Exactly the limit is still allowed; over it is not.
+        Assert.Null(guard.LockedFor(attacker, 4));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        Assert.Null(guard.LockedFor(attacker, 3));
+    }
+
+    [Fact]
+    public async Task A_right_password_is_remembered_for_a_few_minutes_and_sets_the_user_name()
+    {
+        using var directory = new Infrastructure.TempDirectory();
+        var path = directory.File("users.htpasswd");
+        await File.WriteAllTextAsync(path, AccessControlScenario.ShaLine("alice", "secret") + "\n");
+        var source = new HtpasswdSource(path, _clock);
+        Assert.Empty(source.Refresh()!);
+        var header = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:secret"));
+
+        var first = await source.AuthenticateAsync(header);
+        var second = await source.AuthenticateAsync(header);
+        Assert.Equal(BasicAuthOutcome.Ok, first.Outcome);
+        Assert.Equal("alice", first.Principal!.Identity!.Name);
+        // The second answer is the remembered one (same principal), not a new verification.
+        Assert.Same(first.Principal, second.Principal);
+        _clock.Advance(HtpasswdSource.RememberFor);
+        Assert.NotSame(first.Principal, (await source.AuthenticateAsync(header)).Principal);
+
+        Assert.Equal(BasicAuthOutcome.Wrong, (await source.AuthenticateAsync("Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:Secret")))).Outcome);
+        Assert.Equal(BasicAuthOutcome.Missing, (await source.AuthenticateAsync("Bearer x")).Outcome);
+        Assert.Equal(BasicAuthOutcome.Wrong, (await source.AuthenticateAsync("Basic !!!")).Outcome);
+    }
+
+    [Fact]
+    public async Task The_handler_sets_HttpContext_User_for_the_access_log()
+    {
+        using var directory = new Infrastructure.TempDirectory();
+        var path = directory.File("users.htpasswd");
+        await File.WriteAllTextAsync(path, AccessControlScenario.ShaLine("alice", "secret") + "\n");
+        var source = new HtpasswdSource(path, _clock);
+        source.Refresh();
+        var options = new AccessPolicyOptions { BasicAuth = new BasicAuthOptions { HtpasswdFile = path } };
+        var policy = new AccessPolicy("p", options, source, new BruteForceGuard(_clock));
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.1");
+        context.Request.Headers.Authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:secret"));
+
+        Assert.Null(await AccessPolicyHandler.JudgeAsync(context, policy));
+        Assert.Equal("alice", context.User.Identity!.Name);
+    }
+
+    [Fact]
+    public void Validation_messages_name_the_key()
+    {
+        var policy = new AccessPolicyOptionsValidator().Validate("munin", new AccessPolicyOptions
+        {
+            AllowFrom = ["203.0.113.0/24", "203.0.113.1"],
+            BasicAuth = new BasicAuthOptions { Realm = "a\"b", MaxFailuresPerMinute = -1 },
+        });
+        Assert.Contains("EdgeProxy:AccessPolicies:munin:AllowFrom:1: '203.0.113.1' has no prefix length", policy.Failures!.First());
+        Assert.Contains(policy.Failures!, f => f.StartsWith("EdgeProxy:AccessPolicies:munin:BasicAuth:HtpasswdFile is required", StringComparison.Ordinal));
+        Assert.Contains(policy.Failures!, f => f.StartsWith("EdgeProxy:AccessPolicies:munin:BasicAuth:Realm", StringComparison.Ordinal));
+        Assert.Contains(policy.Failures!, f => f.StartsWith("EdgeProxy:AccessPolicies:munin:BasicAuth:MaxFailuresPerMinute", StringComparison.Ordinal));
+        Assert.True(new AccessPolicyOptionsValidator().Validate("open", new AccessPolicyOptions()).Failed);
+
+        var limit = new RateLimitOptionsValidator().Validate("api", new RateLimitOptions { PermitsPerSecond = -1, Burst = 0 });
+        Assert.Equal(["EdgeProxy:RateLimits:api:PermitsPerSecond must be a positive number", "EdgeProxy:RateLimits:api:Burst must be at least 1"], limit.Failures);
+    }
+}
