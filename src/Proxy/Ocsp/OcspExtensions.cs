@@ -1,3 +1,4 @@
+using EdgeProxy.Certificates;
 using EdgeProxy.Common;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -28,6 +29,7 @@ internal static class OcspExtensions
             sp.GetRequiredService<ILogger<OcspResponseCache>>()));
         services.TryAddSingleton<OcspResponderClient>();
         services.TryAddSingleton<OcspWarmUp>();
+        services.TryAddSingleton<CertificateChanges>();
         services.TryAddSingleton<OcspStapler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, OcspStapler>(sp => sp.GetRequiredService<OcspStapler>()));
         services.TryAddSingleton<OcspProxyEndpoint>();

@@ -43,6 +43,10 @@ internal sealed class OcspProxyListener(IConfiguration configuration, IHostEnvir
     public void RouteTlsFetches(IEnumerable<string> responderUrls)
     {
         var authorities = responderUrls.Select(url => new Uri(url).Authority).ToHashSet(StringComparer.OrdinalIgnoreCase);
-        HttpClient.DefaultProxy = new OcspResponderProxy(this, authorities, HttpClient.DefaultProxy);
+        // Called again after renewals: always wrap the machine's own setting, never our previous proxy.
+        _machineProxy ??= HttpClient.DefaultProxy;
+        HttpClient.DefaultProxy = new OcspResponderProxy(this, authorities, _machineProxy);
     }
+
+    private IWebProxy? _machineProxy;
 }

@@ -29,6 +29,15 @@ internal sealed class OcspRefreshSchedule(TimeSpan retryInterval)
         _entries[certificate] = (due > now ? due : now + retryInterval, 0);
     }
 
+    /// <summary>Forgets certificates no longer served (replaced by a renewal).</summary>
+    public void Retain(IReadOnlyCollection<OcspCertificate> served)
+    {
+        foreach (var gone in _entries.Keys.Where(c => !served.Contains(c)).ToList())
+        {
+            _entries.Remove(gone);
+        }
+    }
+
     public void Failed(OcspCertificate certificate, DateTimeOffset now)
     {
         var failures = _entries.TryGetValue(certificate, out var previous) ? previous.Failures + 1 : 1;

@@ -1,3 +1,4 @@
+using EdgeProxy.Certificates;
 using EdgeProxy.Common;
 using Microsoft.Extensions.Options;
 
@@ -17,6 +18,7 @@ internal sealed partial class OcspStapler(
     OcspResponseCache cache,
     OcspWarmUp warmUp,
     OcspProxyListener proxyListener,
+    CertificateChanges changes,
     IHostApplicationLifetime lifetime,
     TimeProvider timeProvider,
     ILogger<OcspStapler> logger) : BackgroundService
@@ -27,8 +29,10 @@ internal sealed partial class OcspStapler(
 
     public OcspStaplingMode Mode { get; } = options.Value.OcspStapling;
 
-    public IReadOnlyList<OcspCertificate> Certificates { get; } =
-        OcspCertificateDiscovery.Find(configuration, environment.ContentRootPath, enabled: options.Value.OcspStapling != OcspStaplingMode.False);
+    private volatile IReadOnlyList<OcspCertificate> _certificates = Discover(configuration, environment, options.Value);
+
+    /// <summary>The certificates served now: found at start, found again after every renewal.</summary>
+    public IReadOnlyList<OcspCertificate> Certificates => _certificates;
 
     /// <summary>True once the first fetch of every certificate was tried and handed to the TLS stack.</summary>
     public bool InitialRoundDone { get; private set; }
@@ -48,13 +52,7 @@ internal sealed partial class OcspStapler(
             return Task.CompletedTask;
         }
 
-        foreach (var certificate in Stapleable)
-        {
-            if (cache.Read(certificate) is { } kept && Accept(certificate, kept) is not null)
-            {
-                LogFromDisk(certificate.Key, cache.PathOf(certificate));
-            }
-        }
+        LoadKept(Stapleable);
 
         // Before Kestrel listens, so that the TLS stack's very first fetch already goes through the proxy.
         proxyListener.RouteTlsFetches(Stapleable.Select(c => c.ResponderUrl!));
@@ -78,14 +76,23 @@ internal sealed partial class OcspStapler(
         InitialRoundDone = true;
 
         var lastWarmUp = timeProvider.GetUtcNow();
+        var renewed = changes.Next;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = timeProvider.GetUtcNow();
             var next = _schedule.Next(latest: lastWarmUp + WarmUpInterval);
             if (next > now)
             {
-                await Task.Delay(next - now, timeProvider, stoppingToken);
+                await Task.WhenAny(Task.Delay(next - now, timeProvider, stoppingToken), renewed).WaitAsync(stoppingToken);
                 now = timeProvider.GetUtcNow();
+            }
+
+            if (renewed.IsCompleted)
+            {
+                renewed = changes.Next;
+                await FollowRenewalAsync(stoppingToken);
+                lastWarmUp = timeProvider.GetUtcNow();
+                continue;
             }
 
             foreach (var certificate in _schedule.Due(now))
@@ -95,6 +102,48 @@ internal sealed partial class OcspStapler(
 
             await warmUp.RunAsync(Stapleable, stoppingToken);
             lastWarmUp = now;
+        }
+    }
+
+    /// <summary>
+    /// A renewed certificate is served: find the served certificates again, keep the state of those unchanged, and
+    /// fetch, route and hand to TLS a response for each new one at once (within the renewal check interval).
+    /// </summary>
+    private async Task FollowRenewalAsync(CancellationToken cancellationToken)
+    {
+        var current = _certificates;
+        var found = Discover(configuration, environment, options.Value)
+            .Select(f => current.FirstOrDefault(c => c.Key == f.Key && c.Leaf.RawData.AsSpan().SequenceEqual(f.Leaf.RawData)) ?? f)
+            .ToList();
+        var added = found.Where(c => !current.Contains(c) && c.CanStaple).ToList();
+        _certificates = found;
+        _schedule.Retain(found);
+        foreach (var certificate in found.Except(current))
+        {
+            LogState(certificate.Key, certificate.State.Kind, certificate.State.Reason ?? "");
+        }
+
+        LoadKept(added);
+        proxyListener.RouteTlsFetches(Stapleable.Select(c => c.ResponderUrl!));
+        foreach (var certificate in added)
+        {
+            await RefreshAsync(certificate, cancellationToken);
+        }
+
+        await warmUp.RunAsync(Stapleable, cancellationToken);
+    }
+
+    private static List<OcspCertificate> Discover(IConfiguration configuration, IHostEnvironment environment, OcspOptions options) =>
+        [.. OcspCertificateDiscovery.Find(configuration, environment.ContentRootPath, enabled: options.OcspStapling != OcspStaplingMode.False)];
+
+    private void LoadKept(IEnumerable<OcspCertificate> certificates)
+    {
+        foreach (var certificate in certificates)
+        {
+            if (cache.Read(certificate) is { } kept && Accept(certificate, kept) is not null)
+            {
+                LogFromDisk(certificate.Key, cache.PathOf(certificate));
+            }
         }
     }
 

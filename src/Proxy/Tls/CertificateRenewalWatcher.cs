@@ -15,6 +15,7 @@ internal sealed partial class CertificateRenewalWatcher(
     IConfiguration configuration,
     IHostEnvironment environment,
     CertificateReloadConfigurationSource reloadSource,
+    CertificateChanges changes,
     IOptions<TlsOptions> options,
     TimeProvider timeProvider,
     ILogger<CertificateRenewalWatcher> logger) : BackgroundService
@@ -72,6 +73,7 @@ internal sealed partial class CertificateRenewalWatcher(
             {
                 reloadSource.Reload(endpoint.Key);
                 LogRenewed(endpoint.Key);
+                changes.Notify();
             }
 
             _fingerprints[endpoint.Key] = fingerprint;

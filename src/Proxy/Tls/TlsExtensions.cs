@@ -1,3 +1,4 @@
+using EdgeProxy.Certificates;
 using EdgeProxy.Common;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;

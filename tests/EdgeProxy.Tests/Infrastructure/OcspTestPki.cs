@@ -143,6 +143,7 @@ public sealed class OcspTestPki : IAsyncDisposable
             lock (_index)
             {
                 System.IO.File.WriteAllText(File("index.txt"), string.Join("\n", _index) + "\n");
+                System.IO.File.WriteAllText(File("index.txt.attr"), "unique_subject = no\n"); // a renewal keeps its subject
             }
 
             var start = new ProcessStartInfo("openssl",

@@ -104,6 +104,23 @@ public sealed class OcspStaplingTests : OcspTestPkiFixture
     }
 
     [Fact]
+    public async Task A_renewed_certificate_gets_its_own_staple_without_a_restart()
+    {
+        var first = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        await using var server = await ProxyServerProcess.StartAsync(Config(first, tls => tls["CertificateCheckInterval"] = "00:00:01"), Directory);
+        Assert.Contains($"Serial Number: {first.Certificate.SerialNumber}", await StapleAsync(server.HttpsPort, "site.test"));
+
+        var renewed = Pki.IssueLeaf(Directory.Path, "site", "site.test"); // the same files, a new certificate
+
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var staple = await StapleAsync(server.HttpsPort, "site.test");
+            return staple.Contains($"Serial Number: {renewed.Certificate.SerialNumber}", StringComparison.Ordinal) && staple.Contains("Cert Status: good", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(30)), server.Output);
+        Assert.Equal("stapled-good", await StateOf(server));
+    }
+
+    [Fact]
     public async Task A_revoked_certificate_is_reported_and_stapled_as_revoked()
     {
         var leaf = Pki.IssueLeaf(Directory.Path, "site", "site.test");
