@@ -16,7 +16,7 @@ internal static class OcspExtensions
         {
             services.AddOptions<OcspOptions>().BindConfiguration(OcspOptions.SectionName).ValidateOnStart();
             services.AddHttpClient(OcspResponderClient.HttpClientName)
-                .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { UseProxy = false }); // never through our own proxy
+                .ConfigurePrimaryHttpMessageHandler(sp => OcspResponderClient.CreateHandler(sp.GetRequiredService<OcspProxyListener>().MachineProxy));
             services.AddStatusSection<OcspStatusSection>();
             services.AddReadinessCheck<OcspReadinessCheck>("ocsp");
         }

@@ -49,4 +49,7 @@ internal sealed class OcspProxyListener(IConfiguration configuration, IHostEnvir
     }
 
     private IWebProxy? _machineProxy;
+
+    /// <summary>The process's outbound proxy as the environment set it, before <see cref="RouteTlsFetches"/> wrapped it.</summary>
+    public IWebProxy MachineProxy => _machineProxy ?? HttpClient.DefaultProxy;
 }

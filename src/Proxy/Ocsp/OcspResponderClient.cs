@@ -5,8 +5,13 @@ namespace EdgeProxy.Ocsp;
 /// <summary>Asks a certificate's OCSP responder (HTTP POST, RFC 6960 appendix A.1); failures come back as text, never thrown.</summary>
 internal sealed class OcspResponderClient(IHttpClientFactory httpClientFactory)
 {
-    /// <summary>The named client; registered without a proxy, so that our own fetches never loop through <see cref="OcspResponderProxy"/>.</summary>
     public const string HttpClientName = "ocsp";
+
+    /// <summary>
+    /// Through the machine's outbound proxy (<c>HTTP_PROXY</c>/<c>HTTPS_PROXY</c>/<c>NO_PROXY</c>, credentials included),
+    /// never through <see cref="OcspResponderProxy"/>, which would loop our own fetches back to us.
+    /// </summary>
+    public static SocketsHttpHandler CreateHandler(IWebProxy machineProxy) => new() { UseProxy = true, Proxy = machineProxy };
 
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
 

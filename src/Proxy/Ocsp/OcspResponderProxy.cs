@@ -8,7 +8,18 @@ namespace EdgeProxy.Ocsp;
 /// </summary>
 internal sealed class OcspResponderProxy(OcspProxyListener listener, IReadOnlySet<string> responderAuthorities, IWebProxy? previous) : IWebProxy
 {
-    public ICredentials? Credentials { get; set; }
+    // The machine proxy's credentials (user:password in HTTPS_PROXY): every other client of the process still needs them.
+    public ICredentials? Credentials
+    {
+        get => previous?.Credentials;
+        set
+        {
+            if (previous is not null)
+            {
+                previous.Credentials = value;
+            }
+        }
+    }
 
     public Uri? GetProxy(Uri destination) =>
         IsOurs(destination) ? listener.BaseUri : previous?.GetProxy(destination);
