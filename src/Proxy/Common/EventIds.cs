@@ -33,4 +33,10 @@ internal static class EventIds
     public const int OcspUnknownProxyRequest = 406;
     public const int OcspCacheWriteFailed = 407;
     public const int OcspMustStapleWithoutStaple = 408;
+
+    // Access log and syslog
+    public const int AccessLogFileFailed = 501;
+    public const int SyslogConnectFailed = 502;
+    public const int SyslogConnected = 503;
+    public const int KestrelConnectionFailed = 504;
 }

@@ -1,3 +1,4 @@
+using EdgeProxy.AccessLog;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
@@ -91,7 +92,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddHttpsPolicy();
-        builder.Services.AddAccessLog();
+        builder.Services.AddAccessLogging();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
