@@ -100,7 +100,9 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
         {
             record.TlsProtocol = tls.Protocol;
             record.TlsCipher = tls.NegotiatedCipherSuite;
-            record.Sni = string.IsNullOrEmpty(tls.HostName) ? null : tls.HostName;
+            // Kestrel fills HostName only on some certificate-selection paths; the stream always knows the name the client sent.
+            var sni = string.IsNullOrEmpty(tls.HostName) ? context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.TargetHostName : tls.HostName;
+            record.Sni = string.IsNullOrEmpty(sni) ? null : sni;
         }
     }
 
