@@ -41,26 +41,40 @@ internal sealed record SyslogLogEntry(DateTimeOffset Time, LogLevel Level, strin
 /// (refused edits, refresh failures, OCSP trouble), so one collector stream shows both. Never blocks: the same bounded
 /// queue as the records.
 /// </summary>
-internal sealed class SyslogLoggerProvider(SyslogTarget target, TimeProvider timeProvider) : ILoggerProvider
+internal sealed class SyslogLoggerProvider(IServiceProvider services, TimeProvider timeProvider) : ILoggerProvider
 {
-    public ILogger CreateLogger(string categoryName) => new SyslogLogger(categoryName, target, timeProvider);
+    // Resolved on first use: the logger factory is built before start-up validation, and invalid syslog options must
+    // surface there (named keys, exit code), not as an exception out of the logger factory.
+    private readonly Lazy<SyslogTarget?> _target = new(() =>
+    {
+        try
+        {
+            return services.GetRequiredService<SyslogTarget>() is { Configured: true } target ? target : null;
+        }
+        catch (Microsoft.Extensions.Options.OptionsValidationException)
+        {
+            return null;
+        }
+    });
+
+    public ILogger CreateLogger(string categoryName) => new SyslogLogger(categoryName, _target, timeProvider);
 
     public void Dispose()
     {
     }
 
-    private sealed class SyslogLogger(string category, SyslogTarget target, TimeProvider timeProvider) : ILogger
+    private sealed class SyslogLogger(string category, Lazy<SyslogTarget?> target, TimeProvider timeProvider) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
 
-        public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning && logLevel != LogLevel.None && target.Configured;
+        public bool IsEnabled(LogLevel logLevel) => logLevel is >= LogLevel.Warning and < LogLevel.None && target.Value is not null;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
         {
             if (IsEnabled(logLevel))
             {
-                target.Enqueue(new SyslogLogEntry(timeProvider.GetUtcNow(), logLevel, category, eventId.Id, formatter(state, exception), exception?.ToString()));
+                target.Value!.Enqueue(new SyslogLogEntry(timeProvider.GetUtcNow(), logLevel, category, eventId.Id, formatter(state, exception), exception?.ToString()));
             }
         }
     }
