@@ -112,6 +112,31 @@ public sealed class SyslogEndToEndTests
         }, TimeSpan.FromSeconds(20)), "no record after the collector came back");
     }
 
+    [Fact]
+    public async Task A_collector_that_stops_reading_never_delays_a_request_its_full_queue_drops_and_counts()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        using var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start(); // accepts (the kernel does) but never reads: the proxy's socket buffers fill, then its queue
+        var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        await using var proxy = await ProxyUnderTest.StartAsync(SyslogConfig(backend.Address, $"tcp://127.0.0.1:{port}", accessLog: a => a["QueueSize"] = 4));
+        using var client = new HttpClient(new SocketsHttpHandler { UseProxy = false }) { BaseAddress = proxy.HttpUri, Timeout = TimeSpan.FromSeconds(10) };
+        var bulky = new string('x', 16_000); // a big record fills the buffers sooner
+
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            for (var i = 0; i < 50; i++)
+            {
+                using var request = new HttpRequestMessage(HttpMethod.Get, "/slow-collector");
+                request.Headers.TryAddWithoutValidation("User-Agent", bulky);
+                using var response = await client.SendAsync(request); // a request waiting on the collector would time out here
+                Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            }
+
+            return await proxy.MetricAsync("edgeproxy_access_log_dropped_total{target=\"syslog\"}") > 0;
+        }, TimeSpan.FromSeconds(30)));
+    }
+
     [Theory]
     [InlineData("Address", "http://127.0.0.1:514", "EdgeProxy:Syslog:Address")]
     [InlineData("Facility", "local9", "EdgeProxy:Syslog:Facility")]
