@@ -16,7 +16,7 @@ public static class AccessLogFile
             var end = text.LastIndexOf('\n');
             return end < 0 ? [] : text[..end].Split('\n');
         }
-        catch (FileNotFoundException)
+        catch (Exception ex) when (ex is FileNotFoundException or DirectoryNotFoundException)
         {
             return [];
         }
