@@ -64,6 +64,11 @@ internal sealed class SyslogOptionsValidator : IValidateOptions<SyslogOptions>
             errors.Add($"{key}:Format must be Rfc5424 or Rfc3164");
         }
 
+        if (options.CaPath is { } caPath && !File.Exists(caPath))
+        {
+            errors.Add($"{key}:CaPath: no file at {caPath}");
+        }
+
         if (options.ReconnectDelay <= TimeSpan.Zero || options.MaxReconnectDelay < options.ReconnectDelay)
         {
             errors.Add($"{key}:ReconnectDelay must be positive and not above MaxReconnectDelay");

@@ -29,6 +29,14 @@ internal static class AccessLogSetupExtensions
             }
         });
 
+        services.AddOptions<SyslogOptions>().PostConfigure<IHostEnvironment>((options, environment) =>
+        {
+            if (!string.IsNullOrEmpty(options.CaPath))
+            {
+                options.CaPath = Path.GetFullPath(options.CaPath, environment.ContentRootPath);
+            }
+        });
+
         services.AddAccessLog();
         services.AddOptions<AccessLogRecordOptions>().Configure<IOptions<AccessLogOptions>>((record, options) => record.RayIdHeader = options.Value.RayIdHeader);
         services.TryAddSingleton<SyslogTarget>();

@@ -7,6 +7,7 @@ namespace EdgeProxy.AccessLog;
 /// <summary>Standard output, one record per line (journald, container logs).</summary>
 internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream? output = null) : AccessLogTarget("console", capacity)
 {
+    private const int PipeBuffer = 4096;
     private readonly RecordFormatter _formatter = new(format);
     private readonly Stream _output = output ?? Console.OpenStandardOutput();
 
@@ -23,7 +24,23 @@ internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream
     {
         try
         {
-            await _output.WriteAsync(batch.WrittenMemory, cancellationToken);
+            // The proxy's own console log writes to the same stdout: a pipe keeps writes of up to PIPE_BUF (4096 bytes)
+            // whole, so records go out in chunks of whole lines no larger than that (a longer record alone).
+            var data = batch.WrittenMemory;
+            while (!data.IsEmpty)
+            {
+                var window = data.Span[..Math.Min(data.Length, PipeBuffer)];
+                var end = window.Length == data.Length ? data.Length : window.LastIndexOf((byte)'\n') + 1;
+                if (end <= 0)
+                {
+                    end = data.Span.IndexOf((byte)'\n') + 1;
+                    end = end <= 0 ? data.Length : end;
+                }
+
+                await _output.WriteAsync(data[..end], cancellationToken);
+                data = data[end..];
+            }
+
             await _output.FlushAsync(cancellationToken);
             return true;
         }

@@ -20,6 +20,9 @@ internal sealed class SyslogOptions
 
     public SyslogFormat Format { get; set; } = SyslogFormat.Rfc5424;
 
+    /// <summary>With <c>tls://</c>: a PEM file of the CA certificates the collector's certificate must chain to (relative to the configuration file); null: the system's trust store.</summary>
+    public string? CaPath { get; set; }
+
     /// <summary>First reconnect delay after a failure, doubling up to <see cref="MaxReconnectDelay"/>.</summary>
     public TimeSpan ReconnectDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 

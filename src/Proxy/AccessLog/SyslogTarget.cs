@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using EdgeProxy.Common;
 using EdgeProxy.Middleware.AccessLog;
 using Microsoft.Extensions.Logging;
@@ -129,20 +130,44 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
         }
 
         var addresses = await Dns.GetHostAddressesAsync(_host, cancellationToken);
-        var address = addresses.Length > 0 ? addresses[0] : throw new SocketException((int)SocketError.HostNotFound);
-        var socket = _scheme == "udp"
-            ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
-            : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (addresses.Length == 0)
+        {
+            throw new SocketException((int)SocketError.HostNotFound);
+        }
+
+        Socket? socket = null;
+        for (var i = 0; socket is null; i++)
+        {
+            // Every address the name has, in order (localhost may list ::1 before 127.0.0.1).
+            var address = addresses[i];
+            var candidate = _scheme == "udp"
+                ? new Socket(address.AddressFamily, SocketType.Dgram, ProtocolType.Udp)
+                : new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            try
+            {
+                await candidate.ConnectAsync(new IPEndPoint(address, _port), cancellationToken);
+                socket = candidate;
+            }
+            catch (SocketException) when (i + 1 < addresses.Length)
+            {
+                candidate.Dispose();
+            }
+            catch
+            {
+                candidate.Dispose();
+                throw;
+            }
+        }
+
         try
         {
-            await socket.ConnectAsync(new IPEndPoint(address, _port), cancellationToken);
             if (_scheme != "udp")
             {
                 Stream stream = new NetworkStream(socket, ownsSocket: false);
                 if (_scheme == "tls")
                 {
                     var tls = new SslStream(stream, leaveInnerStreamOpen: false);
-                    await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = _host }, cancellationToken);
+                    await tls.AuthenticateAsClientAsync(TlsOptions(), cancellationToken);
                     stream = tls;
                 }
 
@@ -160,6 +185,19 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
         {
             LogConnected(Logger, _options.Address!, _failures);
         }
+    }
+
+    private SslClientAuthenticationOptions TlsOptions()
+    {
+        var options = new SslClientAuthenticationOptions { TargetHost = _host };
+        if (_options.CaPath is { } caPath)
+        {
+            var policy = new X509ChainPolicy { TrustMode = X509ChainTrustMode.CustomRootTrust, RevocationMode = X509RevocationMode.NoCheck };
+            policy.CustomTrustStore.ImportFromPemFile(caPath);
+            options.CertificateChainPolicy = policy;
+        }
+
+        return options;
     }
 
     private void Disconnect()

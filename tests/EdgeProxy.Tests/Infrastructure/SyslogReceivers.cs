@@ -50,7 +50,14 @@ public sealed class TcpSyslogReceiver : IDisposable
     private TcpListener? _listener;
     private CancellationTokenSource _stop = new();
 
-    public TcpSyslogReceiver(int port = 0) => Start(port);
+    private readonly System.Security.Cryptography.X509Certificates.X509Certificate2? _certificate;
+
+    /// <param name="certificate">Set: a TLS collector (<c>tls://</c>) presenting it.</param>
+    public TcpSyslogReceiver(int port = 0, System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+    {
+        _certificate = certificate;
+        Start(port);
+    }
 
     public int Port { get; private set; }
 
@@ -109,11 +116,18 @@ public sealed class TcpSyslogReceiver : IDisposable
 
     private async Task ReadFramesAsync(TcpClient client, CancellationToken stop)
     {
-        var stream = client.GetStream();
+        Stream stream = client.GetStream();
         var buffer = new List<byte>();
         var chunk = new byte[8192];
         try
         {
+            if (_certificate is not null)
+            {
+                var tls = new System.Net.Security.SslStream(stream);
+                await tls.AuthenticateAsServerAsync(new System.Net.Security.SslServerAuthenticationOptions { ServerCertificate = _certificate }, stop);
+                stream = tls;
+            }
+
             while (true)
             {
                 var read = await stream.ReadAsync(chunk, stop);
@@ -129,7 +143,7 @@ public sealed class TcpSyslogReceiver : IDisposable
                 }
             }
         }
-        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException or SocketException)
+        catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException or IOException or SocketException or System.Security.Authentication.AuthenticationException)
         {
         }
     }

@@ -181,6 +181,28 @@ public sealed class AccessLogMiddlewareTests
     }
 
     [Fact]
+    public async Task The_authenticated_user_and_what_an_enricher_adds_are_recorded()
+    {
+        var context = Request("GET", "example.com", "/private", "HTTP/1.1", "203.0.113.7");
+        var enricher = new RouteEnricher();
+
+        await new AccessLogMiddleware(c =>
+        {
+            c.User = new System.Security.Claims.ClaimsPrincipal(new System.Security.Claims.ClaimsIdentity([new System.Security.Claims.Claim(System.Security.Claims.ClaimTypes.Name, "alice")], "Basic"));
+            return Task.CompletedTask;
+        }, _sink, [enricher], Options.Create(new AccessLogRecordOptions()), _clock).InvokeAsync(context);
+
+        var json = Json(Assert.Single(_sink.Records));
+        Assert.Equal("alice", json.GetProperty("user").GetString());
+        Assert.Equal("web", json.GetProperty("route").GetString());
+    }
+
+    private sealed class RouteEnricher : IAccessLogEnricher
+    {
+        public void Enrich(HttpContext context, AccessLogRecord record) => record.Route = "web";
+    }
+
+    [Fact]
     public async Task A_request_whose_pipeline_throws_is_recorded_with_the_status_set_so_far_and_the_exception_kept()
     {
         var context = Request("GET", "example.com", "/boom", "HTTP/1.1", "203.0.113.7");

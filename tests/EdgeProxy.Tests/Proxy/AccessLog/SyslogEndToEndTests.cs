@@ -83,6 +83,31 @@ public sealed class SyslogEndToEndTests
     }
 
     [Fact]
+    public async Task Tls_reaches_a_collector_whose_certificate_chains_to_the_configured_ca_and_never_one_that_does_not()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        using var directory = new TempDirectory();
+        var (leaf, rootPath) = TestCertificates.WriteChain(directory.Path, "collector");
+        var (_, otherRoot) = TestCertificates.WriteChain(directory.Path, "other");
+        using var certificate = System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPemFile(leaf.CertificatePath, leaf.KeyPath);
+        using var collector = new TcpSyslogReceiver(certificate: certificate);
+
+        await using (var proxy = await ProxyUnderTest.StartAsync(SyslogConfig(backend.Address, $"tls://127.0.0.1:{collector.Port}", s => s["CaPath"] = otherRoot)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await proxy.Http.GetAsync("/untrusted-collector")).StatusCode);
+            Assert.True(await Eventually.HoldsAsync(async () => await proxy.MetricAsync("edgeproxy_access_log_dropped_total{target=\"syslog\"}") > 0, TimeSpan.FromSeconds(15)));
+            Assert.Empty(collector.Messages);
+        }
+
+        await using (var proxy = await ProxyUnderTest.StartAsync(SyslogConfig(backend.Address, $"tls://127.0.0.1:{collector.Port}", s => s["CaPath"] = rootPath)))
+        {
+            Assert.Equal(HttpStatusCode.OK, (await proxy.Http.GetAsync("/tls")).StatusCode);
+            var message = await WaitForAsync(collector.Messages, m => m.MsgId == "access" && PathOf(m) == "/tls");
+            Assert.Equal(19, message.Facility);
+        }
+    }
+
+    [Fact]
     public async Task A_collector_that_goes_away_never_fails_a_request_drops_are_counted_and_records_resume_when_it_is_back()
     {
         await using var backend = await TestBackend.StartAsync("app");
