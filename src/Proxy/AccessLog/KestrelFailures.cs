@@ -131,6 +131,11 @@ internal sealed partial class KestrelConnectionFailures : IHostedService, IDispo
     {
         var counts = _byReason.GetOrAdd(reason, static _ => new Counts());
         Interlocked.Increment(ref counts.Count);
+        if (reason == "keep_alive_timeout")
+        {
+            return; // an idle connection closed by its keep-alive limit: ordinary churn, counted only
+        }
+
         var now = _timeProvider.GetTimestamp();
         var last = Interlocked.Read(ref counts.LastWarning);
         if ((last == 0 || _timeProvider.GetElapsedTime(last, now) >= WarningInterval) && Interlocked.CompareExchange(ref counts.LastWarning, now, last) == last)

@@ -56,6 +56,7 @@ public sealed class KestrelConnectionFailureTests
         }
 
         failures.Record("connection_reset");
+        failures.Record("keep_alive_timeout"); // idle connections ending: counted, never warned about
         clock.Advance(TimeSpan.FromSeconds(59));
         failures.Record("tls_handshake_failed");
         clock.Advance(TimeSpan.FromSeconds(1));
@@ -63,6 +64,7 @@ public sealed class KestrelConnectionFailureTests
 
         Assert.Equal(7, failures.Counters.Single(c => c.Key == "tls_handshake_failed").Value);
         Assert.Equal(1, failures.Counters.Single(c => c.Key == "connection_reset").Value);
+        Assert.Equal(1, failures.Counters.Single(c => c.Key == "keep_alive_timeout").Value);
         Assert.Equal(3, logs.Lines.Count);
         Assert.Equal(2, logs.Lines.Count(l => l.Contains("tls_handshake_failed", StringComparison.Ordinal)));
     }
