@@ -249,7 +249,8 @@ public sealed partial class ComparisonBench(BenchSettings settings)
               "Kestrel": { "Endpoints": { "Https": { "Url": "https://127.0.0.1:{{port}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } } } },
               "EdgeProxy": {
                 "Admin": { "Url": "http://127.0.0.1:{{adminPort}}" },
-                "ClientIp": { "TrustCloudflare": false, "TrustedNetworks": [ "127.0.0.1/32" ] }
+                "ClientIp": { "TrustCloudflare": false, "TrustedNetworks": [ "127.0.0.1/32" ] },
+                "AccessLog": { "Enabled": false }
               },
               "ReverseProxy": {
                 "Routes": { "all": { "ClusterId": "backend", "Match": { "Path": "{**catch-all}" } } },

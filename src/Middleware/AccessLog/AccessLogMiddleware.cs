@@ -1,42 +1,115 @@
 using EdgeProxy.Middleware.ClientIp;
-using Microsoft.Extensions.Logging;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Middleware.AccessLog;
 
 /// <summary>
-/// One log line per public request with the restored client IP, like nginx's access log, followed by the TCP peer and
-/// where the client IP came from (<see cref="ClientIpSource"/>: <c>header</c>, <c>untrusted-peer</c>, <c>worker-refused</c>, …). Category
-/// <c>EdgeProxy.AccessLog</c> at Information: raise its level to Warning to switch it off (costs one check then).
+/// Builds one <see cref="AccessLogRecord"/> per request and hands it to the <see cref="IAccessLogSink"/> when the request
+/// has finished (thrown or not). Placed before the client-IP middleware so that the record shows the restored client IP
+/// and the final status. Nothing is formatted here: the record holds strings the request already has.
 /// </summary>
-public sealed partial class AccessLogMiddleware(RequestDelegate next, ILoggerFactory loggerFactory, TimeProvider timeProvider)
+public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sink, IEnumerable<IAccessLogEnricher> enrichers, IOptions<AccessLogRecordOptions> options, TimeProvider timeProvider)
 {
-    public const string Category = "EdgeProxy.AccessLog";
-
-    private readonly ILogger _logger = loggerFactory.CreateLogger(Category);
+    private readonly IAccessLogEnricher[] _enrichers = [.. enrichers];
+    private readonly string? _rayIdHeader = options.Value.RayIdHeader;
 
     public async Task InvokeAsync(HttpContext context)
     {
-        if (!_logger.IsEnabled(LogLevel.Information))
+        if (!sink.Enabled)
         {
             await next(context);
             return;
         }
 
+        var record = new AccessLogRecord { Time = timeProvider.GetUtcNow() };
         var started = timeProvider.GetTimestamp();
+        var features = context.Features;
+        features.Set(record);
+
+        CountingRequestStream? requestBody = null;
+        if (features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        {
+            requestBody = new CountingRequestStream(context.Request.Body);
+            context.Request.Body = requestBody;
+        }
+
+        CountingResponseBody? responseBody = null;
+        if (features.Get<IHttpResponseBodyFeature>() is { } bodyFeature)
+        {
+            responseBody = new CountingResponseBody(bodyFeature);
+            features.Set<IHttpResponseBodyFeature>(responseBody);
+        }
+
         try
         {
             await next(context);
         }
         finally
         {
-            var request = context.Request;
-            var clientIp = context.Features.Get<IClientIpFeature>();
-            LogRequest(_logger, context.Connection.RemoteIpAddress?.ToString() ?? "-", request.Method, request.Host.Value ?? "-",
-                request.Path.Value ?? "", request.Protocol, context.Response.StatusCode, timeProvider.GetElapsedTime(started).TotalMilliseconds,
-                clientIp?.Peer.ToString() ?? "-", clientIp?.Source.ToLogValue() ?? "-");
+            var now = timeProvider.GetTimestamp();
+            record.DurationMs = timeProvider.GetElapsedTime(started, now).TotalMilliseconds;
+            if (record.UpstreamStarted != 0)
+            {
+                record.UpstreamMs = timeProvider.GetElapsedTime(record.UpstreamStarted, now).TotalMilliseconds;
+            }
+
+            if (responseBody is not null)
+            {
+                record.BytesOut = responseBody.Count;
+                features.Set(responseBody.Inner);
+            }
+
+            record.BytesIn = requestBody?.Count ?? 0;
+            Fill(context, record, _rayIdHeader);
+            foreach (var enricher in _enrichers)
+            {
+                enricher.Enrich(context, record);
+            }
+
+            sink.Write(record);
         }
     }
 
-    [LoggerMessage(EventId = 1, EventName = "Request", Level = LogLevel.Information, Message = "{ClientIp} \"{Method} {Host}{Path} {Protocol}\" {StatusCode} {ElapsedMs:0.0}ms peer={Peer} client_ip_from={ClientIpFrom}")]
-    private static partial void LogRequest(ILogger logger, string clientIp, string method, string host, string path, string protocol, int statusCode, double elapsedMs, string peer, string clientIpFrom);
+    /// <summary>
+    /// The fields every request has, from the context's features (also for requests the server answered itself, where
+    /// only the features exist). <see cref="AccessLogRecord.Status"/> is the response's status.
+    /// </summary>
+    public static void Fill(HttpContext context, AccessLogRecord record, string? rayIdHeader)
+    {
+        var request = context.Request;
+        var headers = request.Headers;
+        var clientIp = context.Features.Get<IClientIpFeature>();
+        record.ClientIp = context.Connection.RemoteIpAddress;
+        record.PeerIp = clientIp?.Peer ?? record.ClientIp;
+        record.ClientIpFrom = clientIp?.Source.ToLogValue();
+        record.Method = request.Method;
+        record.Scheme = request.Scheme;
+        record.Host = headers.Host.Count == 0 ? null : headers.Host.ToString();
+        record.RawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
+        record.Protocol = request.Protocol;
+        record.Status = context.Response.StatusCode;
+        record.UserAgent = Single(headers.UserAgent);
+        record.Referer = Single(headers.Referer);
+        record.Traceparent = Single(headers.TraceParent);
+        record.RayId = rayIdHeader is null ? null : Single(headers[rayIdHeader]);
+        var name = context.User.Identity?.Name;
+        record.User = string.IsNullOrEmpty(name) ? null : name;
+        if (context.Features.Get<ITlsHandshakeFeature>() is { } tls)
+        {
+            record.TlsProtocol = tls.Protocol;
+            record.TlsCipher = tls.NegotiatedCipherSuite;
+            // Kestrel fills HostName only on some certificate-selection paths; the stream always knows the name the client sent.
+            var sni = string.IsNullOrEmpty(tls.HostName) ? context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.TargetHostName : tls.HostName;
+            record.Sni = string.IsNullOrEmpty(sni) ? null : sni;
+        }
+    }
+
+    private static string? Single(Microsoft.Extensions.Primitives.StringValues values) => values.Count switch
+    {
+        0 => null,
+        1 => values[0],
+        _ => values.ToString(),
+    };
 }

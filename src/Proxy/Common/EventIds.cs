@@ -50,4 +50,10 @@ internal static class EventIds
     public const int HtpasswdRejected = 502;
     public const int HtpasswdWatcherError = 503;
     public const int AccessRefused = 504;
+
+    // Access log and syslog
+    public const int AccessLogFileFailed = 601;
+    public const int SyslogConnectFailed = 602;
+    public const int SyslogConnected = 603;
+    public const int KestrelConnectionFailed = 604;
 }

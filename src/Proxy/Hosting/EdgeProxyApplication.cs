@@ -1,4 +1,5 @@
 using EdgeProxy.AccessControl;
+using EdgeProxy.AccessLog;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
@@ -95,7 +96,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddHttpsPolicy();
         builder.Services.AddAccessControl();
-        builder.Services.AddAccessLog();
+        builder.Services.AddAccessLogging();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));

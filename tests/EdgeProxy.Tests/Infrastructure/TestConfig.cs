@@ -50,6 +50,8 @@ public static class TestConfig
             ["ClientIp"] = new JsonObject { ["TrustCloudflare"] = false },
             // Most tests talk plain HTTP to reach a backend; the redirect (on by default) has tests of its own.
             ["HttpsRedirect"] = false,
+            // Access records on the test host's stdout are noise; tests that look at records name a file or syslog.
+            ["AccessLog"] = new JsonObject { ["Console"] = false },
         },
         ["ReverseProxy"] = reverseProxy,
     };

@@ -153,15 +153,18 @@ public sealed class ClientIpRestorationTests
     public async Task The_access_log_shows_the_restored_client_ip()
     {
         await using var backend = await TestBackend.StartAsync("app");
-        var logs = new CollectingLoggerProvider();
-        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend), services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs),
-            "--Logging:LogLevel:EdgeProxy.AccessLog=Information");
+        var config = Config(backend);
+        config["EdgeProxy"]!["AccessLog"]!["File"] = "access.log";
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
         using var client = proxy.HttpFrom(Trusted);
 
         await SendAsync(client, backend, ("CF-Connecting-IP", "203.0.113.7"));
 
-        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("203.0.113.7 \"GET ", StringComparison.Ordinal) && l.Contains(" 200 ", StringComparison.Ordinal) &&
-            l.Contains("peer=127.0.0.2 client_ip_from=header", StringComparison.Ordinal))), TimeSpan.FromSeconds(5)),
-            string.Join("\n", logs.Lines));
+        var record = await AccessLogFile.WaitForRecordAsync(Path.Combine(Path.GetDirectoryName(proxy.ConfigPath)!, "access.log"), r => r.Text("path") == "/ip");
+        Assert.Equal("203.0.113.7", record.Text("client_ip"));
+        Assert.Equal("127.0.0.2", record.Text("peer_ip"));
+        Assert.Equal("header", record.Text("client_ip_from"));
+        Assert.Equal("GET", record.Text("method"));
+        Assert.Equal(200, record.GetProperty("status").GetInt32());
     }
 }

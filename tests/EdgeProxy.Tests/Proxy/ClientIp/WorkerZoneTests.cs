@@ -33,9 +33,9 @@ public sealed class WorkerZoneTests
     public async Task A_worker_of_another_zone_does_not_state_the_client_ip(string zone)
     {
         await using var backend = await TestBackend.StartAsync("app");
-        var logs = new CollectingLoggerProvider();
-        await using var proxy = await ProxyUnderTest.StartAsync(Config(backend, c => c["WorkerZones"] = new JsonArray("example.com")),
-            services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs), "--Logging:LogLevel:EdgeProxy.AccessLog=Information");
+        var config = Config(backend, c => c["WorkerZones"] = new JsonArray("example.com"));
+        config["EdgeProxy"]!["AccessLog"]!["File"] = "access.log";
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
         using var client = proxy.HttpFrom(Trusted);
 
         var seen = await SendAsync(client, backend,
@@ -49,8 +49,9 @@ public sealed class WorkerZoneTests
         Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
         Assert.Null(seen["CF-Connecting-IP"]);
         Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_worker_refused_total"));
-        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(logs.Lines.Any(l => l.Contains("client_ip_from=worker-refused", StringComparison.Ordinal))), TimeSpan.FromSeconds(5)),
-            string.Join("\n", logs.Lines));
+        var record = await AccessLogFile.WaitForRecordAsync(Path.Combine(Path.GetDirectoryName(proxy.ConfigPath)!, "access.log"), r => r.Text("path") == "/ip");
+        Assert.Equal("worker-refused", record.Text("client_ip_from"));
+        Assert.Equal("127.0.0.2", record.Text("client_ip"));
     }
 
     [Fact]

@@ -1,0 +1,63 @@
+using EdgeProxy.Middleware.AccessLog;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.AccessLog;
+
+/// <summary>The configured targets; <see cref="Write"/> puts a record on each one's queue and returns.</summary>
+internal sealed class AccessLogSink : IAccessLogSink, IDisposable
+{
+    private readonly AccessLogTarget[] _recordTargets;
+
+    public AccessLogSink(IOptions<AccessLogOptions> options, SyslogTarget syslog, ILoggerFactory loggers)
+    {
+        var o = options.Value;
+        var targets = new List<AccessLogTarget>();
+        if (o.Enabled && o.Console)
+        {
+            targets.Add(new ConsoleTarget(o.Format, o.QueueSize));
+        }
+
+        if (o.Enabled && o.File is { } path)
+        {
+            targets.Add(new FileTarget(path, o.Format, o.QueueSize, loggers.CreateLogger("EdgeProxy.AccessLog")));
+        }
+
+        if (o.Enabled && o.Syslog && syslog.Configured)
+        {
+            targets.Add(syslog);
+        }
+
+        _recordTargets = [.. targets];
+        AllTargets = syslog.Configured && !targets.Contains(syslog) ? [.. targets, syslog] : _recordTargets;
+    }
+
+    public bool Enabled => _recordTargets.Length > 0;
+
+    /// <summary>Every target with a writer loop: the record targets, and syslog when it only carries the proxy's own log.</summary>
+    public IReadOnlyList<AccessLogTarget> AllTargets { get; }
+
+    public void Write(AccessLogRecord record)
+    {
+        foreach (var target in _recordTargets)
+        {
+            target.Enqueue(record);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var target in AllTargets)
+        {
+            (target as IDisposable)?.Dispose();
+        }
+    }
+}
+
+/// <summary>Runs every target's writer loop in the background for the life of the proxy.</summary>
+internal sealed class AccessLogWriterService(AccessLogSink sink) : BackgroundService
+{
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        Task.WhenAll(sink.AllTargets.Select(t => Task.Run(() => t.RunAsync(stoppingToken), CancellationToken.None)));
+}

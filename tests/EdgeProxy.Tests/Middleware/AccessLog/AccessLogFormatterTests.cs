@@ -1,0 +1,107 @@
+using System.Buffers;
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EdgeProxy.Middleware.AccessLog;
+
+namespace EdgeProxy.Tests.Middleware.AccessLog;
+
+public sealed partial class AccessLogFormatterTests
+{
+    private static AccessLogRecord Record(string rawTarget, string? userAgent = "Mozilla/5.0 (X11)") => new()
+    {
+        Time = new DateTimeOffset(2026, 11, 28, 23, 10, 9, 123, TimeSpan.Zero),
+        ClientIp = IPAddress.Parse("203.0.113.7"),
+        PeerIp = IPAddress.Parse("172.70.1.2"),
+        ClientIpFrom = "header",
+        Method = "GET",
+        Scheme = "https",
+        Host = "example.com",
+        RawTarget = rawTarget,
+        Protocol = "HTTP/1.1",
+        Status = 200,
+        BytesOut = 1234,
+        DurationMs = 12.3456,
+        UserAgent = userAgent,
+        Referer = "https://example.com/\"quoted\"",
+    };
+
+    private static string Json(AccessLogRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        new AccessLogJsonFormatter().Write(record, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static string Combined(AccessLogRecord record)
+    {
+        var buffer = new ArrayBufferWriter<byte>();
+        AccessLogCombinedFormatter.Write(record, buffer);
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    [Fact]
+    public void Json_escapes_control_characters_so_that_a_record_is_one_line_and_keeps_the_path_undecoded()
+    {
+        var text = Json(Record("/a%0Ab%0D?x=%0A%0D", userAgent: "evil\r\nInjected: yes\u0000\u001b[31m"));
+
+        Assert.DoesNotContain('\n', text);
+        Assert.DoesNotContain('\r', text);
+        Assert.DoesNotContain('\u0000', text);
+        Assert.DoesNotContain('\u001b', text);
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.Equal("/a%0Ab%0D", json.GetProperty("path").GetString());
+        Assert.Equal("x=%0A%0D", json.GetProperty("query").GetString());
+        Assert.Equal("evil\r\nInjected: yes\u0000\u001b[31m", json.GetProperty("user_agent").GetString());
+        Assert.Equal(12.346, json.GetProperty("duration_ms").GetDouble());
+    }
+
+    // nginx's combined plus $request_time: $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time
+    [GeneratedRegex("""^(?<ip>[0-9a-fA-F.:]+) - (?<user>\S+) \[(?<time>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000)\] "(?<request>[^"\\]*(?:\\.[^"\\]*)*)" (?<status>\d{3}) (?<bytes>\d+) "(?<referer>[^"\\]*(?:\\.[^"\\]*)*)" "(?<agent>[^"\\]*(?:\\.[^"\\]*)*)" (?<time_s>\d+\.\d{3})$""")]
+    internal static partial Regex CombinedGrammar();
+
+    [Fact]
+    public void Combined_lines_match_the_combined_grammar_with_the_client_ip_first_and_the_request_time_appended()
+    {
+        var record = Record("/a b?q=%0A");
+        record.User = "alice";
+
+        var line = Combined(record);
+
+        var match = CombinedGrammar().Match(line);
+        Assert.True(match.Success, line);
+        Assert.Equal("203.0.113.7", match.Groups["ip"].Value);
+        Assert.Equal("alice", match.Groups["user"].Value);
+        Assert.Equal("28/Nov/2026:23:10:09 +0000", match.Groups["time"].Value);
+        Assert.Equal("GET /a b?q=%0A HTTP/1.1", match.Groups["request"].Value);
+        Assert.Equal("200", match.Groups["status"].Value);
+        Assert.Equal("1234", match.Groups["bytes"].Value);
+        Assert.Equal("https://example.com/\\x22quoted\\x22", match.Groups["referer"].Value);
+        Assert.Equal("0.012", match.Groups["time_s"].Value);
+    }
+
+    [Fact]
+    public void Combined_escapes_control_characters_quotes_and_non_ascii_as_nginx_does()
+    {
+        var record = Record("/x\n\"y", userAgent: "a\r\nb\u00e9");
+        record.User = "bob smith";
+
+        var line = Combined(record);
+
+        Assert.Matches(CombinedGrammar(), line);
+        Assert.Contains("\"GET /x\\x0A\\x22y HTTP/1.1\"", line, StringComparison.Ordinal);
+        Assert.Contains("\"a\\x0D\\x0Ab\\xC3\\xA9\"", line, StringComparison.Ordinal);
+        Assert.Contains(" - bob\\x20smith [", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Combined_uses_dashes_for_what_is_absent()
+    {
+        var record = Record("/", userAgent: null);
+        record.Referer = null;
+        record.ClientIp = null;
+
+        Assert.Equal("- - - [28/Nov/2026:23:10:09 +0000] \"GET / HTTP/1.1\" 200 1234 \"-\" \"-\" 0.012", Combined(record));
+    }
+}
