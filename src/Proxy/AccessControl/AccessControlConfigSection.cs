@@ -29,50 +29,47 @@ internal sealed class AccessControlConfigSection(
         var before = errors.Count;
         var policies = new Dictionary<string, AccessPolicy>(StringComparer.OrdinalIgnoreCase);
         var live = state.Current;
-        foreach (var section in configuration.GetSection(AccessPolicyOptions.SectionName).GetChildren())
+        foreach (var (name, key, options) in Read(configuration, AccessPolicyOptions.SectionName, file, ReservedPolicyNames, s => s.Get<AccessPolicyOptions>(), policyValidator, errors))
         {
-            var key = $"{file}: {AccessPolicyOptions.SectionName}:{section.Key}";
-            AccessPolicyOptions options;
-            try
-            {
-                options = section.Get<AccessPolicyOptions>() ?? new AccessPolicyOptions();
-            }
-            catch (InvalidOperationException ex)
-            {
-                errors.Add($"{key}: {ex.Message}");
-                continue;
-            }
-
-            if (ReservedPolicyNames.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
-            {
-                errors.Add($"{key}: '{section.Key}' is reserved by YARP; choose another name");
-            }
-
-            var result = policyValidator.Validate(section.Key, options);
-            if (result.Failed)
-            {
-                errors.AddRange(result.Failures.Select(f => $"{file}: {f}"));
-                continue;
-            }
-
             HtpasswdSource? users = null;
             if (options.BasicAuth is { HtpasswdFile: { } htpasswdFile })
             {
                 users = GetHtpasswd(Path.GetFullPath(htpasswdFile, Path.GetDirectoryName(command.ConfigPath)!), $"{key}:BasicAuth:HtpasswdFile", errors);
             }
 
-            var guard = live.Policies.TryGetValue(section.Key, out var old) ? old.Guard : new BruteForceGuard(timeProvider);
-            policies[section.Key] = new AccessPolicy(section.Key, options, users, guard);
+            var guard = live.Policies.TryGetValue(name, out var old) ? old.Guard : new BruteForceGuard(timeProvider);
+            policies[name] = new AccessPolicy(name, options, users, guard);
         }
 
         var rateLimits = new Dictionary<string, RateLimitPolicy>(StringComparer.OrdinalIgnoreCase);
-        foreach (var section in configuration.GetSection(RateLimitOptions.SectionName).GetChildren())
+        foreach (var (name, _, options) in Read(configuration, RateLimitOptions.SectionName, file, ReservedRateLimitNames, s => s.Get<RateLimitOptions>(), rateLimitValidator, errors))
         {
-            var key = $"{file}: {RateLimitOptions.SectionName}:{section.Key}";
-            RateLimitOptions options;
+            // An edit that keeps the numbers keeps the buckets (and so what clients have used up).
+            var limiter = live.RateLimits.TryGetValue(name, out var old) && old.Limiter.PermitsPerSecond == options.PermitsPerSecond && old.Limiter.Burst == options.EffectiveBurst
+                ? old.Limiter
+                : new ClientIpRateLimiter(options.PermitsPerSecond, options.EffectiveBurst, timeProvider);
+            rateLimits[name] = new RateLimitPolicy(name, options, limiter);
+        }
+
+        return new Staged(this, policies.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), rateLimits.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), errors.Count == before);
+    }
+
+    /// <summary>
+    /// Each named entry of <paramref name="sectionName"/> bound and validated; errors (file and key named) go to
+    /// <paramref name="errors"/> and leave the entry out. <paramref name="bind"/> is the call site's own binder call,
+    /// which the configuration binder's source generator needs to see with its concrete type.
+    /// </summary>
+    private static IEnumerable<(string Name, string Key, T Options)> Read<T>(
+        IConfiguration configuration, string sectionName, string file, string[] reserved, Func<IConfigurationSection, T?> bind, IValidateOptions<T> validator, List<string> errors)
+        where T : class, new()
+    {
+        foreach (var section in configuration.GetSection(sectionName).GetChildren())
+        {
+            var key = $"{file}: {sectionName}:{section.Key}";
+            T options;
             try
             {
-                options = section.Get<RateLimitOptions>() ?? new RateLimitOptions();
+                options = bind(section) ?? new T();
             }
             catch (InvalidOperationException ex)
             {
@@ -80,26 +77,20 @@ internal sealed class AccessControlConfigSection(
                 continue;
             }
 
-            if (ReservedRateLimitNames.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            if (reserved.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
             {
                 errors.Add($"{key}: '{section.Key}' is reserved by YARP; choose another name");
             }
 
-            var result = rateLimitValidator.Validate(section.Key, options);
+            var result = validator.Validate(section.Key, options);
             if (result.Failed)
             {
                 errors.AddRange(result.Failures.Select(f => $"{file}: {f}"));
                 continue;
             }
 
-            // An edit that keeps the numbers keeps the buckets (and so what clients have used up).
-            var limiter = live.RateLimits.TryGetValue(section.Key, out var old) && old.Limiter.PermitsPerSecond == options.PermitsPerSecond && old.Limiter.Burst == options.EffectiveBurst
-                ? old.Limiter
-                : new ClientIpRateLimiter(options.PermitsPerSecond, options.EffectiveBurst, timeProvider);
-            rateLimits[section.Key] = new RateLimitPolicy(section.Key, options, limiter);
+            yield return (section.Key, key, options);
         }
-
-        return new Staged(this, policies.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), rateLimits.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), errors.Count == before);
     }
 
     public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, state.Current.Policies, state.Current.RateLimits);
