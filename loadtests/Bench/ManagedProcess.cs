@@ -14,6 +14,8 @@ public sealed class ManagedProcess : IDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int ExitCode => _process.ExitCode;
+
     /// <param name="workingDirectory">The bench gives its temporary folder, so no appsettings.json of the repository is picked up.</param>
     public static ManagedProcess Start(int cpu, string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
     {
