@@ -7,6 +7,7 @@ namespace EdgeProxy.Bench;
 public sealed class ManagedProcess : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private ManagedProcess(Process process) => _process = process;
 
@@ -56,6 +57,12 @@ public sealed class ManagedProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);

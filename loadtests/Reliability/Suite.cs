@@ -32,6 +32,9 @@ public static class Suite
         }
 
         using var harness = await Harness.CreateAsync(soakSeconds);
+        // Ctrl+C or SIGTERM: take the proxies and backends of the current scenario down too.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => harness.StopAll();
+        Console.CancelKeyPress += (_, _) => harness.StopAll();
         var rows = new List<Row>();
         foreach (var (name, run) in Scenarios.Where(s => only is null || s.Name == only))
         {
