@@ -7,12 +7,15 @@ namespace EdgeProxy.Bench;
 public sealed class ManagedProcess : IDisposable
 {
     private readonly Process _process;
+    private bool _disposed;
 
     private ManagedProcess(Process process) => _process = process;
 
     public int Id => _process.Id;
 
     public bool HasExited => _process.HasExited;
+
+    public int ExitCode => _process.ExitCode;
 
     /// <param name="workingDirectory">The bench gives its temporary folder, so no appsettings.json of the repository is picked up.</param>
     public static ManagedProcess Start(int cpu, string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
@@ -54,6 +57,12 @@ public sealed class ManagedProcess : IDisposable
 
     public void Dispose()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
