@@ -58,6 +58,17 @@ public sealed class Harness : IDisposable
         return backend;
     }
 
+    /// <summary>One backend and a proxy with a catch-all route to it (the setup most scenarios share).</summary>
+    public async Task<Proxy> StartProxyWithOneBackendAsync(string edgeProxy = "")
+    {
+        var backend = FreePort();
+        await StartBackendAsync(backend);
+        return await StartProxyAsync($$"""
+            "Routes": { "all": { "ClusterId": "web", "Match": { "Path": "{**catch-all}" } } },
+            "Clusters": { "web": { "Destinations": { "b1": { "Address": "http://127.0.0.1:{{backend}}/" } } } }
+            """, edgeProxy);
+    }
+
     /// <summary>Starts the proxy with one HTTPS listener; <paramref name="edgeProxy"/> and <paramref name="reverseProxy"/>
     /// are the JSON bodies of those sections (without braces around ReverseProxy's routes/clusters).</summary>
     public async Task<Proxy> StartProxyAsync(string reverseProxy, string edgeProxy = "", string? configFile = null)

@@ -38,12 +38,7 @@ public static class RangeSource
         });
         await source.StartAsync();
 
-        var backend = Harness.FreePort();
-        await harness.StartBackendAsync(backend);
-        var proxy = await harness.StartProxyAsync($$"""
-            "Routes": { "all": { "ClusterId": "web", "Match": { "Path": "{**catch-all}" } } },
-            "Clusters": { "web": { "Destinations": { "b1": { "Address": "http://127.0.0.1:{{backend}}/" } } } }
-            """, $$"""
+        var proxy = await harness.StartProxyWithOneBackendAsync($$"""
             "ClientIp": { "TrustCloudflare": true },
             "Cloudflare": { "Sources": [ "http://127.0.0.1:{{sourcePort}}/ips-v4", "http://127.0.0.1:{{sourcePort}}/ips-v6" ],
               "RefreshInterval": "00:01:00", "MinRetryInterval": "00:00:01", "Timeout": "00:00:02" },

@@ -12,12 +12,7 @@ public static class Sigterm
 {
     public static async Task<Row> RunAsync(Harness harness)
     {
-        var backend = Harness.FreePort();
-        await harness.StartBackendAsync(backend);
-        var proxy = await harness.StartProxyAsync($$"""
-            "Routes": { "all": { "ClusterId": "web", "Match": { "Path": "{**catch-all}" } } },
-            "Clusters": { "web": { "Destinations": { "b1": { "Address": "http://127.0.0.1:{{backend}}/" } } } }
-            """, """ "Shutdown": { "DrainDelay": "00:00:02", "Timeout": "00:00:30" }, """);
+        var proxy = await harness.StartProxyWithOneBackendAsync(""" "Shutdown": { "DrainDelay": "00:00:02", "Timeout": "00:00:30" }, """);
 
         var load = new Load();
         var signal = Task.Run(async () =>

@@ -12,12 +12,7 @@ public static class Slowloris
 
     public static async Task<Row> RunAsync(Harness harness)
     {
-        var backend = Harness.FreePort();
-        await harness.StartBackendAsync(backend);
-        var proxy = await harness.StartProxyAsync($$"""
-            "Routes": { "all": { "ClusterId": "web", "Match": { "Path": "{**catch-all}" } } },
-            "Clusters": { "web": { "Destinations": { "b1": { "Address": "http://127.0.0.1:{{backend}}/" } } } }
-            """);
+        var proxy = await harness.StartProxyWithOneBackendAsync();
 
         var baseline = await new Load().RunAsync(proxy.Url(), workers: 8, TimeSpan.FromSeconds(10));
 
