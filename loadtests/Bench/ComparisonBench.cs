@@ -16,9 +16,12 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private const int BackendPort = 18080;
     private const string Body = "EdgeProxy bench backend: a small fixed answer of one hundred & four bytes, like a tiny JSON API reply..\n";
     private static readonly (string Name, int Port)[] Systems =
-        [("EdgeProxy", 18443), ("EdgeProxy native", 18446), ("stock YARP", 18447), ("nginx", 18444), ("HAProxy", 18445)];
+        [("EdgeProxy", 18443), (LoggingSystem, 18448), ("EdgeProxy native", 18446), ("stock YARP", 18447), ("nginx", 18444), ("HAProxy", 18445)];
 
-    private static readonly string[] DotNetSystems = ["EdgeProxy", "EdgeProxy native", "stock YARP"];
+    // The regular build again with the JSON access log on the console target, to price the log within one run.
+    private const string LoggingSystem = "EdgeProxy + access log";
+
+    private static readonly string[] DotNetSystems = ["EdgeProxy", LoggingSystem, "EdgeProxy native", "stock YARP"];
 
     private static int Port(string system) => Systems.Single(s => s.Name == system).Port;
     private const string Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
@@ -140,6 +143,11 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             }
         }
 
+        foreach (var load in results.Select(r => r.Load).Distinct())
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{load}: access log on/off {medians[(load, LoggingSystem)] / medians[(load, "EdgeProxy")]:0.000}x\n");
+        }
+
         return text.ToString();
 
         static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("0.00", CultureInfo.InvariantCulture);
@@ -241,7 +249,10 @@ public sealed partial class ComparisonBench(BenchSettings settings)
               server b1 127.0.0.1:{{BackendPort}}
 
             """);
-        foreach (var (name, port, adminPort) in new[] { ("edgeproxy", Port("EdgeProxy"), 19901), ("native", Port("EdgeProxy native"), 19902) })
+        foreach (var (name, port, adminPort, accessLog) in new[]
+        {
+            ("edgeproxy", Port("EdgeProxy"), 19901, false), ("logging", Port(LoggingSystem), 19903, true), ("native", Port("EdgeProxy native"), 19902, false),
+        })
         {
             File.WriteAllText($"{_work}/{name}.json", $$"""
             {
@@ -250,7 +261,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
               "EdgeProxy": {
                 "Admin": { "Url": "http://127.0.0.1:{{adminPort}}" },
                 "ClientIp": { "TrustCloudflare": false, "TrustedNetworks": [ "127.0.0.1/32" ] },
-                "AccessLog": { "Enabled": false }
+                "AccessLog": { "Enabled": {{(accessLog ? "true" : "false")}}, "Format": "Json", "Console": true }
               },
               "ReverseProxy": {
                 "Routes": { "all": { "ClusterId": "backend", "Match": { "Path": "{**catch-all}" } } },
@@ -264,6 +275,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/nginx.out");
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/haproxy.out");
         _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/edgeproxy.out");
+        _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logging.out");
         _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/native.out");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
         _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
