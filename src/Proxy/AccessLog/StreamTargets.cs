@@ -5,20 +5,10 @@ using Microsoft.Extensions.Logging;
 namespace EdgeProxy.AccessLog;
 
 /// <summary>Standard output, one record per line (journald, container logs).</summary>
-internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream? output = null) : AccessLogTarget("console", capacity)
+internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream? output = null) : LineTarget("console", format, capacity)
 {
     private const int PipeBuffer = 4096;
-    private readonly RecordFormatter _formatter = new(format);
     private readonly Stream _output = output ?? Console.OpenStandardOutput();
-
-    protected override void Append(object item, ArrayBufferWriter<byte> batch)
-    {
-        if (item is AccessLogRecord record)
-        {
-            _formatter.Write(record, batch);
-            batch.Write("\n"u8);
-        }
-    }
 
     protected override async ValueTask<bool> WriteBatchAsync(ArrayBufferWriter<byte> batch, int count, CancellationToken cancellationToken)
     {
@@ -56,21 +46,11 @@ internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream
 /// written so far): when logrotate renamed it away (and maybe created a new one), the file is reopened, so rotation
 /// needs no signal and no <c>copytruncate</c>.
 /// </summary>
-internal sealed partial class FileTarget(string path, AccessLogFormat format, int capacity, ILogger logger) : AccessLogTarget("file", capacity), IDisposable
+internal sealed partial class FileTarget(string path, AccessLogFormat format, int capacity, ILogger logger) : LineTarget("file", format, capacity), IDisposable
 {
-    private readonly RecordFormatter _formatter = new(format);
     private FileStream? _file;
 
     public string Path => path;
-
-    protected override void Append(object item, ArrayBufferWriter<byte> batch)
-    {
-        if (item is AccessLogRecord record)
-        {
-            _formatter.Write(record, batch);
-            batch.Write("\n"u8);
-        }
-    }
 
     protected override async ValueTask<bool> WriteBatchAsync(ArrayBufferWriter<byte> batch, int count, CancellationToken cancellationToken)
     {
