@@ -19,9 +19,9 @@ public sealed class TrustedNetworkSet
     {
         Networks = [.. networks];
         (_v4Starts, _v4Ends) = Flatten(Networks.Where(n => n.Network.AddressFamily == AddressFamily.InterNetwork)
-            .Select(n => ((uint)ToUInt128(n.Network.Network), (uint)ToUInt128(n.Network.Last))));
+            .Select(n => n.Network.Bounds()).Select(b => ((uint)b.First, (uint)b.Last)));
         (_v6Starts, _v6Ends) = Flatten(Networks.Where(n => n.Network.AddressFamily == AddressFamily.InterNetworkV6)
-            .Select(n => (ToUInt128(n.Network.Network), ToUInt128(n.Network.Last))));
+            .Select(n => n.Network.Bounds()));
     }
 
     public static TrustedNetworkSet Empty { get; } = new([]);
@@ -112,12 +112,5 @@ public sealed class TrustedNetworkSet
             next++;
             return next;
         }
-    }
-
-    private static UInt128 ToUInt128(IPAddress address)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        address.TryWriteBytes(bytes, out var written);
-        return written == 4 ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt128BigEndian(bytes);
     }
 }

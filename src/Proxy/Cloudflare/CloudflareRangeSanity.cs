@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Numerics;
@@ -34,7 +33,7 @@ internal sealed class CloudflareRangeSanity
     public CloudflareRangeSanity(IReadOnlyList<IPNetwork2> forbidden, int maxGrowthPercent, IReadOnlyList<IPNetwork2> growthFallback)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(maxGrowthPercent);
-        _forbidden = [.. forbidden.Select(f => (f, Bounds(f).Start, Bounds(f).End))];
+        _forbidden = [.. forbidden.Select(f => (f, f.Bounds().First, f.Bounds().Last))];
         _maxGrowthPercent = maxGrowthPercent;
         _growthFallback = growthFallback;
     }
@@ -56,7 +55,7 @@ internal sealed class CloudflareRangeSanity
                     $"'{range}' is a /{range.Cidr}: {(v4 ? "IPv4" : "IPv6")} prefixes shorter than /{minimum} are refused");
             }
 
-            var (start, end) = Bounds(range);
+            var (start, end) = range.Bounds();
             foreach (var forbidden in _forbidden)
             {
                 if (forbidden.Network.AddressFamily == range.AddressFamily && start <= forbidden.End && forbidden.Start <= end)
@@ -116,7 +115,7 @@ internal sealed class CloudflareRangeSanity
         var total = BigInteger.Zero;
         var merged = (Start: UInt128.Zero, End: UInt128.Zero);
         var any = false;
-        foreach (var (start, end) in ranges.Where(r => r.AddressFamily == family).Select(Bounds).OrderBy(b => b.Start))
+        foreach (var (start, end) in ranges.Where(r => r.AddressFamily == family).Select(r => r.Bounds()).OrderBy(b => b.First))
         {
             if (any && start <= merged.End)
             {
@@ -134,19 +133,6 @@ internal sealed class CloudflareRangeSanity
         }
 
         return any ? total + (BigInteger)(merged.End - merged.Start) + 1 : total;
-    }
-
-    /// <summary>First and last address of <paramref name="network"/> as numbers (IPv4 in the low 32 bits).</summary>
-    internal static (UInt128 Start, UInt128 End) Bounds(IPNetwork2 network)
-    {
-        Span<byte> bytes = stackalloc byte[16];
-        network.Network.TryWriteBytes(bytes, out var written);
-        var value = written == 4 ? BinaryPrimitives.ReadUInt32BigEndian(bytes) : BinaryPrimitives.ReadUInt128BigEndian(bytes);
-        var hostBits = (written * 8) - network.Cidr;
-        // A shift by 128 is a shift by 0 for UInt128, hence the special case for ::/0.
-        var hostMask = hostBits >= 128 ? UInt128.MaxValue : (UInt128.One << hostBits) - 1;
-        var start = value & ~hostMask;
-        return (start, start | hostMask);
     }
 
     private static string FormatCount(BigInteger count) =>
