@@ -24,6 +24,8 @@ internal sealed class AccessControlConfigSection(
     private readonly Dictionary<string, HtpasswdSource> _htpasswd = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
 
+    public IReadOnlyList<string> SectionNames { get; } = [AccessPolicyOptions.SectionName, RateLimitOptions.SectionName];
+
     public ILiveConfigStage Stage(IConfiguration configuration, string file, List<string> errors)
     {
         var before = errors.Count;

@@ -8,6 +8,9 @@ namespace EdgeProxy.Common;
 /// </summary>
 internal interface ILiveConfigSection
 {
+    /// <summary>The configuration sections it applies live (edits of any other key wait for a restart).</summary>
+    IReadOnlyList<string> SectionNames { get; }
+
     /// <summary>Reads and validates the section; adds errors (file and key named) to <paramref name="errors"/>.</summary>
     ILiveConfigStage Stage(IConfiguration configuration, string file, List<string> errors);
 

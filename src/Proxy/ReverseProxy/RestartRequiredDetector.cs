@@ -8,10 +8,10 @@ namespace EdgeProxy.ReverseProxy;
 /// they are reported as <c>restartRequired</c> in <c>/status</c> with the changed keys, by
 /// <c>edgeproxy_config_restart_required</c> and a warning once per change — never as applied.
 /// </summary>
-internal sealed partial class RestartRequiredDetector(ProxyMetrics metrics, ILogger<RestartRequiredDetector> logger)
+internal sealed partial class RestartRequiredDetector(IEnumerable<ILiveConfigSection> liveSections, ProxyMetrics metrics, ILogger<RestartRequiredDetector> logger)
 {
-    /// <summary>The sections that apply while running; every other key needs a restart.</summary>
-    public static readonly string[] LiveSections = ["ReverseProxy", "EdgeProxy:AccessPolicies", "EdgeProxy:RateLimits"];
+    /// <summary>The sections that apply while running (routes and clusters, and every live section); other keys need a restart.</summary>
+    private readonly string[] _liveSections = [ProxyConfigLoader.SectionName, .. liveSections.SelectMany(s => s.SectionNames)];
 
     private IReadOnlyDictionary<string, string?> _atStart = new Dictionary<string, string?>();
     private string _lastWarned = "";
@@ -41,9 +41,9 @@ internal sealed partial class RestartRequiredDetector(ProxyMetrics metrics, ILog
         _lastWarned = signature;
     }
 
-    private static Dictionary<string, string?> NonLiveValues(ConfigFile file) =>
+    private Dictionary<string, string?> NonLiveValues(ConfigFile file) =>
         new ConfigurationBuilder().Add(new JsonBytesConfigurationSource(file.Content)).Build().AsEnumerable()
-            .Where(pair => pair.Value is not null && !LiveSections.Any(section =>
+            .Where(pair => pair.Value is not null && !_liveSections.Any(section =>
                 pair.Key.Equals(section, StringComparison.OrdinalIgnoreCase) || pair.Key.StartsWith(section + ":", StringComparison.OrdinalIgnoreCase)))
             .ToDictionary(pair => pair.Key, pair => pair.Value, StringComparer.OrdinalIgnoreCase);
 
