@@ -271,19 +271,22 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             """);
         }
 
-        _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", _work, logPath: $"{_work}/backend.out");
-        _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/nginx.out");
-        _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/haproxy.out");
-        _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/edgeproxy.out");
-        _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logging.out");
-        _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/native.out");
+        // Server output goes beside, not into, the folder of the config files: EdgeProxy watches that folder, and a log
+        // written there would wake its watcher on every write (a cost no real deployment has).
+        Directory.CreateDirectory($"{_work}/logs");
+        _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", _work, logPath: $"{_work}/logs/backend.out");
+        _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx.out");
+        _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/logs/haproxy.out");
+        _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/edgeproxy.out");
+        _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out");
+        _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/native.out");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
         _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
             $"{_work}/stock/StockYarp.dll --Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port("stock YARP")} " +
             $"--Kestrel:Endpoints:Https:Certificate:Path={_work}/cert.pem --Kestrel:Endpoints:Https:Certificate:KeyPath={_work}/key.pem " +
             $"--ReverseProxy:Routes:all:ClusterId=backend --ReverseProxy:Routes:all:Match:Path={{**catch-all}} " +
             $"--ReverseProxy:Clusters:backend:Destinations:b1:Address=http://127.0.0.1:{BackendPort}/",
-            _work, logPath: $"{_work}/stock.out");
+            _work, logPath: $"{_work}/logs/stock.out");
     }
 
     private static async Task WaitForPortsAsync()

@@ -1,6 +1,7 @@
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.Features.Authentication;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Middleware.AccessLog;
@@ -94,7 +95,8 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
         record.Referer = Single(headers.Referer);
         record.Traceparent = Single(headers.TraceParent);
         record.RayId = rayIdHeader is null ? null : Single(headers[rayIdHeader]);
-        var name = context.User.Identity?.Name;
+        // Through the feature: HttpContext.User would create an empty principal for every anonymous request.
+        var name = context.Features.Get<IHttpAuthenticationFeature>()?.User?.Identity?.Name;
         record.User = string.IsNullOrEmpty(name) ? null : name;
         if (context.Features.Get<ITlsHandshakeFeature>() is { } tls)
         {

@@ -10,18 +10,18 @@ internal sealed class AccessLogSink : IAccessLogSink, IDisposable
 {
     private readonly AccessLogTarget[] _recordTargets;
 
-    public AccessLogSink(IOptions<AccessLogOptions> options, SyslogTarget syslog, ILoggerFactory loggers)
+    public AccessLogSink(IOptions<AccessLogOptions> options, SyslogTarget syslog, TimeProvider clock, ILoggerFactory loggers)
     {
         var o = options.Value;
         var targets = new List<AccessLogTarget>();
         if (o.Enabled && o.Console)
         {
-            targets.Add(new ConsoleTarget(o.Format, o.QueueSize));
+            targets.Add(new ConsoleTarget(o.Format, o.QueueSize, clock));
         }
 
         if (o.Enabled && o.File is { } path)
         {
-            targets.Add(new FileTarget(path, o.Format, o.QueueSize, loggers.CreateLogger("EdgeProxy.AccessLog")));
+            targets.Add(new FileTarget(path, o.Format, o.QueueSize, clock, loggers.CreateLogger("EdgeProxy.AccessLog")));
         }
 
         if (o.Enabled && o.Syslog && syslog.Configured)

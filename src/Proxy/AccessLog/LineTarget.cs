@@ -4,7 +4,7 @@ using EdgeProxy.Middleware.AccessLog;
 namespace EdgeProxy.AccessLog;
 
 /// <summary>A target that takes one formatted record per line (console, file); syslog frames its messages itself.</summary>
-internal abstract class LineTarget(string name, AccessLogFormat format, int capacity) : AccessLogTarget(name, capacity)
+internal abstract class LineTarget(string name, AccessLogFormat format, int capacity, TimeProvider clock) : AccessLogTarget(name, capacity, clock)
 {
     private readonly RecordFormatter _formatter = new(format);
 

@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 namespace EdgeProxy.AccessLog;
 
 /// <summary>Standard output, one record per line (journald, container logs).</summary>
-internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream? output = null) : LineTarget("console", format, capacity)
+internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, TimeProvider clock, Stream? output = null) : LineTarget("console", format, capacity, clock)
 {
     private const int PipeBuffer = 4096;
     private readonly Stream _output = output ?? Console.OpenStandardOutput();
@@ -46,7 +46,7 @@ internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, Stream
 /// written so far): when logrotate renamed it away (and maybe created a new one), the file is reopened, so rotation
 /// needs no signal and no <c>copytruncate</c>.
 /// </summary>
-internal sealed partial class FileTarget(string path, AccessLogFormat format, int capacity, ILogger logger) : LineTarget("file", format, capacity), IDisposable
+internal sealed partial class FileTarget(string path, AccessLogFormat format, int capacity, TimeProvider clock, ILogger logger) : LineTarget("file", format, capacity, clock), IDisposable
 {
     private FileStream? _file;
 

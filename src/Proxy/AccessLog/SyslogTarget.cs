@@ -36,7 +36,7 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
 
     // The logger is resolved on first use: the logger factory itself depends on this target (SyslogLoggerProvider).
     public SyslogTarget(IOptions<SyslogOptions> options, IOptions<AccessLogOptions> accessLog, TimeProvider timeProvider, IServiceProvider services)
-        : base("syslog", Math.Max(1, accessLog.Value.QueueSize))
+        : base("syslog", Math.Max(1, accessLog.Value.QueueSize), timeProvider)
     {
         _options = options.Value;
         _formatter = new RecordFormatter(accessLog.Value.Format);

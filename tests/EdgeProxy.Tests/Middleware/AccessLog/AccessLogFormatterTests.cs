@@ -57,6 +57,26 @@ public sealed partial class AccessLogFormatterTests
         Assert.Equal(12.346, json.GetProperty("duration_ms").GetDouble());
     }
 
+    [Theory]
+    [InlineData(12.3456, "12.346")]
+    [InlineData(2.0, "2")]
+    [InlineData(0.05, "0.05")]
+    [InlineData(0.0004, "0")]
+    [InlineData(1500.007, "1500.007")]
+    public void Json_times_are_rfc3339_utc_milliseconds_and_durations_plain_decimals(double milliseconds, string expected)
+    {
+        var record = Record("/");
+        record.Time = new DateTimeOffset(2026, 1, 2, 4, 4, 5, 6, TimeSpan.FromHours(1));
+        record.DurationMs = milliseconds;
+        record.UpstreamMs = milliseconds;
+
+        var text = Json(record);
+
+        Assert.StartsWith("""{"time":"2026-01-02T03:04:05.006Z",""", text, StringComparison.Ordinal);
+        Assert.Contains($"\"duration_ms\":{expected},", text, StringComparison.Ordinal);
+        Assert.Contains($"\"upstream_ms\":{expected},", text, StringComparison.Ordinal);
+    }
+
     // nginx's combined plus $request_time: $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time
     [GeneratedRegex("""^(?<ip>[0-9a-fA-F.:]+) - (?<user>\S+) \[(?<time>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000)\] "(?<request>[^"\\]*(?:\\.[^"\\]*)*)" (?<status>\d{3}) (?<bytes>\d+) "(?<referer>[^"\\]*(?:\\.[^"\\]*)*)" "(?<agent>[^"\\]*(?:\\.[^"\\]*)*)" (?<time_s>\d+\.\d{3})$""")]
     internal static partial Regex CombinedGrammar();

@@ -24,7 +24,7 @@ public sealed class ConsoleTargetTests
     public async Task Writes_hold_whole_lines_of_at_most_4096_bytes_unless_a_single_record_is_longer()
     {
         var output = new RecordingStream();
-        var target = new ConsoleTarget(AccessLogFormat.Json, 1000, output);
+        var target = new ConsoleTarget(AccessLogFormat.Json, 1000, TimeProvider.System, output);
         for (var i = 0; i < 40; i++)
         {
             target.Enqueue(new AccessLogRecord { Method = "GET", RawTarget = $"/{i}", Protocol = "HTTP/1.1", Status = 200, ClientIp = IPAddress.Loopback, UserAgent = i == 20 ? new string('u', 6000) : "ua" });
