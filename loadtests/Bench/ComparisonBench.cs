@@ -23,6 +23,8 @@ public sealed partial class ComparisonBench(BenchSettings settings)
 
     private static readonly string[] DotNetSystems = ["EdgeProxy", LoggingSystem, "EdgeProxy native", "stock YARP"];
 
+    private const string HttpsLoad = "HTTPS HTTP/1.1 (wrk -c64)";
+
     private static int Port(string system) => Systems.Single(s => s.Name == system).Port;
     private const string Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
@@ -36,8 +38,16 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             await EnsureToolsAsync();
             await CreateCertificateAsync();
             await PublishAsync();
-            StartServers();
-            await WaitForPortsAsync();
+            var starters = StartServers();
+            await WaitForPortsAsync(Systems.Where(s => _servers.ContainsKey(s.Name)).Select(s => s.Port).Append(BackendPort));
+
+            // The two EdgeProxy builds start only now, one at a time, so their first seconds are measured from process start.
+            var curves = new Dictionary<string, WarmUpCurve>();
+            foreach (var name in WarmUpCurve.Systems)
+            {
+                Console.WriteLine($"starting {name}: req/s per second for its first {WarmUpCurve.Seconds} s...");
+                curves[name] = await WarmUpCurve.MeasureAsync(() => _servers[name] = starters[name](), Port(name), async () => (await Wrk(Port(name), 1)).Item1);
+            }
 
             foreach (var (name, port) in Systems.Where(s => DotNetSystems.Contains(s.Name)))
             {
@@ -52,7 +62,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             {
                 foreach (var (name, port) in Systems)
                 {
-                    results.Add(await MeasureAsync(name, "HTTPS HTTP/1.1 (wrk -c64)", () => Wrk(port, settings.Seconds)));
+                    results.Add(await MeasureAsync(name, HttpsLoad, () => Wrk(port, settings.Seconds)));
                     results.Add(await MeasureAsync(name, "HTTP/2 over TLS (h2load -c16 -m8)", () => H2Load(port, settings.Seconds)));
                 }
 
@@ -60,7 +70,12 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             }
 
             Console.WriteLine();
-            Console.WriteLine(Report(results));
+            Console.WriteLine(BenchReport.Write(results, LoggingSystem, DotNetSystems));
+            foreach (var (name, curve) in curves)
+            {
+                Console.WriteLine(curve.Describe(name, BenchReport.MedianRps(results, name, HttpsLoad)));
+            }
+
             Directory.Delete(_work, recursive: true);
             return 0;
         }
@@ -81,11 +96,14 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private async Task<Measurement> MeasureAsync(string system, string load, Func<Task<(double Rps, double? P50, double? P99, double? Mean)>> run)
     {
         var server = _servers[system];
-        var cpuBefore = server.CpuMicroseconds();
+        var before = server.Counters();
         var (rps, p50, p99, mean) = await run();
-        var cpu = server.CpuMicroseconds() - cpuBefore;
+        var after = server.Counters();
         var requests = rps * settings.Seconds;
-        return new Measurement(system, load, rps, p50, p99, mean, requests > 0 ? cpu / requests : double.NaN, server.RssMegabytes());
+        double PerRequest(double value) => requests > 0 ? value / requests : double.NaN;
+        return new Measurement(system, load, rps, p50, p99, mean,
+            PerRequest(after.UserMicroseconds - before.UserMicroseconds), PerRequest(after.KernelMicroseconds - before.KernelMicroseconds),
+            PerRequest(after.ContextSwitches - before.ContextSwitches), server.RssMegabytes());
     }
 
     private async Task<(double, double?, double?, double?)> Wrk(int port, int seconds)
@@ -120,43 +138,6 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     {
         var number = double.Parse(value, CultureInfo.InvariantCulture);
         return unit switch { "us" => number / 1000, "s" => number * 1000, _ => number };
-    }
-
-    private static string Report(List<Measurement> results)
-    {
-        var text = new StringBuilder("| load | system | median req/s | p50 ms | p99 ms | mean ms | proxy CPU µs/request | RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n");
-        var medians = new Dictionary<(string Load, string System), double>();
-        foreach (var group in results.GroupBy(r => (r.Load, r.System)))
-        {
-            var rps = Median(group.Select(r => r.RequestsPerSecond));
-            medians[group.Key] = rps;
-            text.Append(CultureInfo.InvariantCulture, $"| {group.Key.Load} | {group.Key.System} | {rps:0} | {Format(Median(group.Select(r => r.P50Ms ?? double.NaN)))} | {Format(Median(group.Select(r => r.P99Ms ?? double.NaN)))} | {Format(Median(group.Select(r => r.MeanMs ?? double.NaN)))} | {Median(group.Select(r => r.CpuMicrosecondsPerRequest)):0.0} | {group.Max(r => r.RssMegabytes):0} |\n");
-        }
-
-        text.Append('\n');
-        foreach (var load in results.Select(r => r.Load).Distinct())
-        {
-            foreach (var system in DotNetSystems)
-            {
-                var rps = medians[(load, system)];
-                text.Append(CultureInfo.InvariantCulture, $"{load}: {system}/nginx {rps / medians[(load, "nginx")]:0.00}x, {system}/HAProxy {rps / medians[(load, "HAProxy")]:0.00}x\n");
-            }
-        }
-
-        foreach (var load in results.Select(r => r.Load).Distinct())
-        {
-            text.Append(CultureInfo.InvariantCulture, $"{load}: access log on/off {medians[(load, LoggingSystem)] / medians[(load, "EdgeProxy")]:0.000}x\n");
-        }
-
-        return text.ToString();
-
-        static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("0.00", CultureInfo.InvariantCulture);
-    }
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
-        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
     }
 
     private static async Task EnsureToolsAsync()
@@ -209,7 +190,8 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         }
     }
 
-    private void StartServers()
+    /// <summary>Starts every server except the two EdgeProxy builds, which are returned as starters (see <see cref="WarmUpCurve"/>).</summary>
+    private Dictionary<string, Func<ManagedProcess>> StartServers()
     {
         File.WriteAllText($"{_work}/backend.conf", $$"""
             worker_processes 1; master_process off; daemon off; pid {{_work}}/backend.pid; error_log {{_work}}/backend.log;
@@ -277,9 +259,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", _work, logPath: $"{_work}/logs/backend.out");
         _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx.out");
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/logs/haproxy.out");
-        _servers["EdgeProxy"] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/edgeproxy.out");
         _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out");
-        _servers["EdgeProxy native"] = ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/native.out");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
         _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
             $"{_work}/stock/StockYarp.dll --Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port("stock YARP")} " +
@@ -287,26 +267,18 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             $"--ReverseProxy:Routes:all:ClusterId=backend --ReverseProxy:Routes:all:Match:Path={{**catch-all}} " +
             $"--ReverseProxy:Clusters:backend:Destinations:b1:Address=http://127.0.0.1:{BackendPort}/",
             _work, logPath: $"{_work}/logs/stock.out");
+        return new()
+        {
+            ["EdgeProxy"] = () => ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/edgeproxy.out"),
+            ["EdgeProxy native"] = () => ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/native.out"),
+        };
     }
 
-    private static async Task WaitForPortsAsync()
+    private static async Task WaitForPortsAsync(IEnumerable<int> ports)
     {
-        foreach (var port in Systems.Select(s => s.Port).Append(BackendPort))
+        foreach (var port in ports)
         {
-            var deadline = DateTime.UtcNow.AddSeconds(60);
-            while (true)
-            {
-                try
-                {
-                    using var client = new System.Net.Sockets.TcpClient();
-                    await client.ConnectAsync("127.0.0.1", port);
-                    break;
-                }
-                catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
-                {
-                    await Task.Delay(200);
-                }
-            }
+            await WarmUpCurve.WaitForPortAsync(port, TimeSpan.FromSeconds(60));
         }
     }
 

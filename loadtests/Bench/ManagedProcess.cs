@@ -45,13 +45,28 @@ public sealed class ManagedProcess : IDisposable
         await output.CopyToAsync(log, 64 * 1024);
     }
 
-    /// <summary>User + system CPU time of the process (all its threads), in microseconds.</summary>
-    public double CpuMicroseconds()
+    /// <summary>User and kernel CPU time of the process (all its threads) in microseconds, and its threads' context switches.</summary>
+    public (double UserMicroseconds, double KernelMicroseconds, double ContextSwitches) Counters()
     {
         var stat = File.ReadAllText($"/proc/{Id}/stat");
         var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-        var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
-        return ticks * 1_000_000.0 / 100; // USER_HZ is 100 on Linux
+        const double MicrosecondsPerTick = 1_000_000.0 / 100; // USER_HZ is 100 on Linux
+        double switches = 0;
+        foreach (var task in Directory.EnumerateDirectories($"/proc/{Id}/task"))
+        {
+            try
+            {
+                switches += File.ReadLines($"{task}/status")
+                    .Where(l => l.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal) || l.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
+                    .Sum(l => long.Parse(l.Split(':')[1], CultureInfo.InvariantCulture));
+            }
+            catch (IOException)
+            {
+                // The thread ended while being read.
+            }
+        }
+
+        return (long.Parse(fields[11], CultureInfo.InvariantCulture) * MicrosecondsPerTick, long.Parse(fields[12], CultureInfo.InvariantCulture) * MicrosecondsPerTick, switches);
     }
 
     public double RssMegabytes()

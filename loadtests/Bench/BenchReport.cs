@@ -1,0 +1,51 @@
+using System.Globalization;
+using System.Text;
+
+namespace EdgeProxy.Bench;
+
+/// <summary>The bench's printed result: medians per system and load, then the ratios the issues set targets on.</summary>
+public static class BenchReport
+{
+    public static string Write(List<Measurement> results, string loggingSystem, IEnumerable<string> dotNetSystems)
+    {
+        var text = new StringBuilder("| load | system | median req/s | p50 ms | p99 ms | p99/p50 | mean ms | proxy CPU µs/request (user + kernel) | context switches/request | RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        foreach (var group in results.GroupBy(r => (r.Load, r.System)))
+        {
+            var p50 = Median(group.Select(r => r.P50Ms ?? double.NaN));
+            var p99 = Median(group.Select(r => r.P99Ms ?? double.NaN));
+            var user = Median(group.Select(r => r.UserMicrosecondsPerRequest));
+            var kernel = Median(group.Select(r => r.KernelMicrosecondsPerRequest));
+            text.Append(CultureInfo.InvariantCulture,
+                $"| {group.Key.Load} | {group.Key.System} | {Median(group.Select(r => r.RequestsPerSecond)):0} | {Format(p50)} | {Format(p99)} | {Format(p99 / p50)} | {Format(Median(group.Select(r => r.MeanMs ?? double.NaN)))} | {user + kernel:0.0} ({user:0.0} + {kernel:0.0}) | {Median(group.Select(r => r.ContextSwitchesPerRequest)):0.00} | {group.Max(r => r.RssMegabytes):0} |\n");
+        }
+
+        text.Append('\n');
+        var loads = results.Select(r => r.Load).Distinct().ToList();
+        foreach (var load in loads)
+        {
+            foreach (var system in dotNetSystems)
+            {
+                var rps = MedianRps(results, system, load);
+                text.Append(CultureInfo.InvariantCulture, $"{load}: {system}/nginx {rps / MedianRps(results, "nginx", load):0.00}x, {system}/HAProxy {rps / MedianRps(results, "HAProxy", load):0.00}x\n");
+            }
+        }
+
+        foreach (var load in loads)
+        {
+            text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/stock YARP {MedianRps(results, "EdgeProxy", load) / MedianRps(results, "stock YARP", load):0.000}x, access log on/off {MedianRps(results, loggingSystem, load) / MedianRps(results, "EdgeProxy", load):0.000}x\n");
+        }
+
+        return text.ToString();
+
+        static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("0.00", CultureInfo.InvariantCulture);
+    }
+
+    public static double MedianRps(List<Measurement> results, string system, string load) =>
+        Median(results.Where(r => r.System == system && r.Load == load).Select(r => r.RequestsPerSecond));
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Where(v => !double.IsNaN(v)).Order().ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+}
