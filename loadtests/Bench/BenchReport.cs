@@ -32,7 +32,8 @@ public static class BenchReport
 
         foreach (var load in loads)
         {
-            text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/stock YARP {MedianRps(results, "EdgeProxy", load) / MedianRps(results, "stock YARP", load):0.000}x, access log on/off {MedianRps(results, loggingSystem, load) / MedianRps(results, "EdgeProxy", load):0.000}x\n");
+            var stock = MedianRps(results, "stock YARP", load);
+            text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/stock YARP {MedianRps(results, "EdgeProxy", load) / stock:0.000}x, {loggingSystem}/stock YARP {MedianRps(results, loggingSystem, load) / stock:0.000}x, access log on/off {MedianRps(results, loggingSystem, load) / MedianRps(results, "EdgeProxy", load):0.000}x\n");
         }
 
         return text.ToString();
