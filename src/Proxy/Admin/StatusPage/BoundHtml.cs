@@ -48,7 +48,7 @@ internal sealed class BoundHtml(JsonObject status)
 
     /// <summary><c>data-level</c> (what CSS colors by) and <c>data-l</c>, where the script finds its next value.</summary>
     public string LevelAttributes(string[] levelPath) =>
-        $"data-l=\"{PathAttribute(levelPath)}\" data-level=\"{WebUtility.HtmlEncode(Resolve(status, levelPath)?.ToString() ?? "")}\"";
+        $"data-l=\"{PathAttribute(levelPath)}\" data-level=\"{WebUtility.HtmlEncode(Resolve(status, levelPath) is JsonValue v ? JsonRead.Text(v) : "")}\"";
 
     public override string ToString() => _html.ToString();
 
@@ -82,8 +82,8 @@ internal sealed class BoundHtml(JsonObject status)
             ("i", { } n) => Math.Round(n).ToString(CultureInfo.InvariantCulture),
             ("n", { } n) => n.ToString("0.0", CultureInfo.InvariantCulture),
             ("age", { } n) => StatusSummary.Age(n),
-            ("ts", _) when v.ToString() is { Length: >= 19 } iso => iso.Substring(11, 8) + " UTC",
-            _ => v.ToString(),
+            ("ts", _) when JsonRead.Text(v) is { Length: >= 19 } iso => iso.Substring(11, 8) + " UTC",
+            _ => JsonRead.Text(v),
         };
     }
 

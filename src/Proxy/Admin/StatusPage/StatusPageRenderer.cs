@@ -13,13 +13,15 @@ internal static class StatusPageRenderer
     /// would be refused by the browser even if one slipped into the markup.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static string Render(JsonObject status)
     {
         var html = new BoundHtml(status);
         html.Raw("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">")
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\">")
+            // An empty icon: the browser would otherwise ask the admin listener for /favicon.ico.
+            .Raw("<link rel=\"icon\" href=\"data:,\">")
             .Raw("<title>EdgeProxy status</title><style>").Raw(StatusPageStyle.Css).Raw("</style></head>")
             .Raw("<body data-refreshes=\"0\" data-shape=\"").Text(Shape(status)).Raw("\"><header><h1>EdgeProxy status</h1><p class=\"meta\">Generated ")
             .Bound("time", ["generatedAt"], "ts")

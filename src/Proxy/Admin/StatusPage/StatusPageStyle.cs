@@ -31,7 +31,7 @@ internal static class StatusPageStyle
         th,td{padding:5px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
         thead th{background:var(--head);font-size:12px;color:var(--muted);border-top:0}
         tbody th{font-weight:600}tfoot th,tfoot td{font-weight:600;background:var(--head)}
-        .num{text-align:right}.health{font-weight:600}.err{white-space:normal;color:var(--bad-fg);min-width:10em}
+        .num{text-align:right}.health{font-weight:600}.err{white-space:normal;min-width:10em}
         .addr,.nets{color:var(--muted)}.nets{white-space:normal;font-family:ui-monospace,monospace;font-size:12px;margin:4px 0}
         details summary{cursor:pointer}
         form{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:8px 0}

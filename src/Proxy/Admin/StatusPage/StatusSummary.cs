@@ -101,7 +101,7 @@ internal static class StatusSummary
         var worst = ocsp.Items("certificates").MaxBy(c => OcspSeverity(c.Str("state")));
         if (worst is null)
         {
-            return new("ocsp", "OCSP", "off", $"mode {ocsp.Str("mode") ?? "off"}, nothing to staple");
+            return new("ocsp", "OCSP", "off", "no certificate to staple");
         }
 
         var state = worst.Str("state");
@@ -136,7 +136,7 @@ internal static class StatusSummary
     };
 
     private static string Time(string? iso) =>
-        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "never";
+        DateTimeOffset.TryParse(iso, CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var t) ? t.UtcDateTime.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", CultureInfo.InvariantCulture) : "never";
 
     private sealed record Badge(string Id, string Label, string Level, string Text);
 }

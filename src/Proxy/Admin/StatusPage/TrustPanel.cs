@@ -11,7 +11,13 @@ internal static class TrustPanel
         var cloudflare = status.At("cloudflare");
         html.Raw("<section aria-labelledby=\"trust-title\"><h2 id=\"trust-title\">Trust</h2><div class=\"scroll\"><table><thead><tr>")
             .Raw("<th scope=\"col\">Source</th><th scope=\"col\" class=\"num\">Networks</th><th scope=\"col\">Detail</th></tr></thead><tbody>");
-        foreach (var group in status.At("trust").Items("networks").GroupBy(n => n.Str("source") ?? ""))
+        var groups = status.At("trust").Items("networks").GroupBy(n => n.Str("source") ?? "").ToList();
+        if (groups.Count == 0)
+        {
+            html.Raw("<tr><td colspan=\"3\">No trusted network: every client-IP header is ignored and the peer is the client.</td></tr>");
+        }
+
+        foreach (var group in groups)
         {
             var detail = group.Key == "cloudflare" && cloudflare is not null
                 ? $"{cloudflare.Str("origin")} list, age {StatusSummary.Age(cloudflare.Num("ageSeconds"))}" + (cloudflare.At("lastError") is { } e ? $", last refresh failed: {e.Str("reason")}" : "")
