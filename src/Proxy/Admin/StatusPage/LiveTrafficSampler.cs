@@ -23,9 +23,16 @@ internal sealed class LiveTrafficSampler(DestinationTraffic traffic, ProxyMetric
     {
         using var timer = new PeriodicTimer(Interval, timeProvider);
         TakeSample();
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            TakeSample();
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                TakeSample();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or a start that failed being disposed): nothing to report.
         }
     }
 

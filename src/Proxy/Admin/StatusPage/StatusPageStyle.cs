@@ -28,7 +28,8 @@ internal static class StatusPageStyle
         .scroll{overflow-x:auto;margin-bottom:12px;border:1px solid var(--line);border-radius:8px;background:var(--card)}
         table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
         caption{text-align:left;padding:8px 10px;caption-side:top}
-        th,td{padding:5px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top;white-space:nowrap}
+        th,td{padding:5px 10px;border-top:1px solid var(--line);text-align:left;vertical-align:top}
+        th,.num,.health,.addr{white-space:nowrap}
         thead th{background:var(--head);font-size:12px;color:var(--muted);border-top:0}
         tbody th{font-weight:600}tfoot th,tfoot td{font-weight:600;background:var(--head)}
         .num{text-align:right}.health{font-weight:600}.err{white-space:normal;min-width:10em}
