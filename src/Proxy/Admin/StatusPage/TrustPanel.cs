@@ -36,7 +36,7 @@ internal static class TrustPanel
             .Bound("td", ["trust", "lockedOut"], "i", null, "class=\"num\"")
             .Raw("</tr></tbody></table></div>")
             .Raw("<form id=\"trust-form\" action=\"/trust\" method=\"get\"><label for=\"trust-ip\">Would this peer be trusted?</label> ")
-            .Raw("<input id=\"trust-ip\" name=\"ip\" inputmode=\"decimal\" placeholder=\"203.0.113.7\" required> <button type=\"submit\">Ask /trust</button> ")
+            .Raw("<input id=\"trust-ip\" name=\"ip\" placeholder=\"203.0.113.7\" required> <button type=\"submit\">Ask /trust</button> ")
             .Raw("<output id=\"trust-answer\" for=\"trust-ip\" aria-live=\"polite\"></output></form></section>");
     }
 }
