@@ -1,4 +1,6 @@
+using EdgeProxy.Admin.StatusPage;
 using EdgeProxy.Common;
+using EdgeProxy.Metrics;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -19,8 +21,19 @@ internal static class AdminExtensions
         services.TryAddSingleton<AdminEndpoints>();
         services.AddReadinessCheck<HostReadinessCheck>("host");
         services.AddStatusSection<AdminStatusSection>();
+        services.AddStatusPage();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AdminExposureWarning>());
         return services;
+    }
+
+    /// <summary>What the status page shows beyond the features' own sections: live traffic (sampled every second) and trust.</summary>
+    private static void AddStatusPage(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DestinationTraffic>();
+        services.TryAddSingleton<LiveTrafficSampler>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, LiveTrafficSampler>(sp => sp.GetRequiredService<LiveTrafficSampler>()));
+        services.AddStatusSection<LiveStatusSection>();
+        services.AddStatusSection<TrustStatusSection>();
     }
 
     /// <summary>Requests that arrive on the admin listener are answered here and never reach the proxy routes.</summary>

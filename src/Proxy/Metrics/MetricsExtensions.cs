@@ -4,10 +4,11 @@ namespace EdgeProxy.Metrics;
 
 internal static class MetricsExtensions
 {
-    /// <summary>The Prometheus registry served on the admin listener's <c>/metrics</c>.</summary>
+    /// <summary>The Prometheus registry served on the admin listener's <c>/metrics</c>, and the per-destination traffic counts.</summary>
     public static IServiceCollection AddProxyMetrics(this IServiceCollection services)
     {
         services.TryAddSingleton<ProxyMetrics>();
+        services.TryAddSingleton<DestinationTraffic>();
         return services;
     }
 }

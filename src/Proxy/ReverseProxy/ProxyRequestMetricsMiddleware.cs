@@ -1,23 +1,47 @@
+using System.Net.Sockets;
 using EdgeProxy.Metrics;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
 
 namespace EdgeProxy.ReverseProxy;
 
-/// <summary>Counts each forwarded request by route, cluster and status, and each forwarding error by kind.</summary>
-internal sealed class ProxyRequestMetricsMiddleware(RequestDelegate next, ProxyMetrics metrics)
+/// <summary>
+/// Counts each forwarded request by route, cluster and status, and each forwarding error by kind; and, per destination,
+/// requests, 5xx, time spent and the last error (<see cref="DestinationTraffic"/>, for the status page).
+/// </summary>
+internal sealed class ProxyRequestMetricsMiddleware(RequestDelegate next, ProxyMetrics metrics, DestinationTraffic traffic, TimeProvider timeProvider)
 {
     public async Task InvokeAsync(HttpContext context)
     {
+        var started = timeProvider.GetTimestamp();
         await next(context);
 
         var proxy = context.Features.Get<IReverseProxyFeature>();
         var route = proxy?.Route.Config.RouteId ?? "";
         var cluster = proxy?.Cluster?.Config.ClusterId ?? "";
-        metrics.ProxyRequests.WithLabels(route, cluster, ProxyMetrics.StatusCodeLabel(context.Response.StatusCode)).Inc();
-        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        var status = context.Response.StatusCode;
+        metrics.ProxyRequests.WithLabels(route, cluster, ProxyMetrics.StatusCodeLabel(status)).Inc();
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is not null)
         {
             metrics.ProxyErrors.WithLabels(cluster, error.Error.ToString()).Inc();
         }
+
+        var errorText = error is not null ? Describe(error) : status >= 500 ? "HTTP " + ProxyMetrics.StatusCodeLabel(status) : null;
+        traffic.Record(cluster, proxy?.ProxiedDestination?.DestinationId ?? "", status, timeProvider.GetElapsedTime(started), errorText, errorText is null ? default : timeProvider.GetUtcNow());
+    }
+
+    // The socket error says more than YARP's kind alone (refused, timed out, reset…); built only when something failed.
+    private static string Describe(IForwarderErrorFeature error)
+    {
+        for (var e = error.Exception; e is not null; e = e.InnerException)
+        {
+            if (e is SocketException socket)
+            {
+                return $"{error.Error}: {socket.SocketErrorCode}";
+            }
+        }
+
+        return error.Error.ToString();
     }
 }

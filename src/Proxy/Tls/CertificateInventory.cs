@@ -13,7 +13,7 @@ internal sealed class CertificateInventory(IConfiguration configuration, IHostEn
 {
     public static readonly TimeSpan WarnBefore = TimeSpan.FromDays(14);
 
-    public sealed record Entry(string Key, string Path, string? Subject, string? Names, DateTimeOffset? NotAfter, string? Error);
+    public sealed record Entry(string Key, string Path, string? Subject, string? Names, DateTimeOffset? NotAfter, string? Error, string? Issuer = null);
 
     public IReadOnlyList<Entry> Read()
     {
@@ -44,6 +44,6 @@ internal sealed class CertificateInventory(IConfiguration configuration, IHostEn
     private static Entry Describe(string key, string path, X509Certificate2 certificate)
     {
         var names = certificate.Extensions.OfType<X509SubjectAlternativeNameExtension>().SelectMany(e => e.EnumerateDnsNames()).ToList();
-        return new Entry(key, path, certificate.Subject, names.Count > 0 ? string.Join(", ", names) : null, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), null);
+        return new Entry(key, path, certificate.Subject, names.Count > 0 ? string.Join(", ", names) : null, new DateTimeOffset(certificate.NotAfter.ToUniversalTime()), null, certificate.Issuer);
     }
 }

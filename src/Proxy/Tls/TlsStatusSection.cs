@@ -28,6 +28,7 @@ internal sealed class TlsStatusSection(IOptions<TlsOptions> options, Certificate
                 ["key"] = c.Key,
                 ["path"] = c.Path,
                 ["subject"] = c.Subject,
+                ["issuer"] = c.Issuer,
                 ["names"] = c.Names,
                 ["notAfter"] = c.NotAfter,
                 ["daysLeft"] = c.NotAfter is { } notAfter ? Math.Floor((notAfter - now).TotalDays) : null,
