@@ -1,12 +1,16 @@
 namespace EdgeProxy.Middleware.ClientIp;
 
-/// <summary>Counts of what the client-IP middleware and the connection filter refused, read by the metrics at scrape time.</summary>
+/// <summary>Counts of what the client-IP middleware restored and what it and the connection filter refused, read by the metrics at scrape time.</summary>
 public sealed class ClientIpCounters
 {
+    private long _restored;
     private long _untrustedHeader;
     private long _malformedHeader;
     private long _workerRefused;
     private long _lockedOut;
+
+    /// <summary>Requests whose client IP was taken from the header of a trusted peer.</summary>
+    public long Restored => Interlocked.Read(ref _restored);
 
     /// <summary>Requests that carried the client-IP header from a peer that is not trusted (header ignored).</summary>
     public long UntrustedHeader => Interlocked.Read(ref _untrustedHeader);
@@ -19,6 +23,8 @@ public sealed class ClientIpCounters
 
     /// <summary>Connections closed at accept by <see cref="TrustedPeerConnectionFilter"/>.</summary>
     public long LockedOut => Interlocked.Read(ref _lockedOut);
+
+    internal void CountRestored() => Interlocked.Increment(ref _restored);
 
     internal void CountUntrustedHeader() => Interlocked.Increment(ref _untrustedHeader);
 

@@ -70,6 +70,7 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
         else if (TryParseSingle(stated, out var fromHeader))
         {
             source = ClientIpSource.Header;
+            counters.CountRestored();
             client = PseudoIpv4.Contains(fromHeader) && _options.Ipv6Header is { } ipv6Header &&
                 TryParseSingle(headers[ipv6Header], out var v6) && v6.AddressFamily == AddressFamily.InterNetworkV6
                 ? v6

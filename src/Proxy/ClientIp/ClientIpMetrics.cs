@@ -8,6 +8,9 @@ namespace EdgeProxy.ClientIp;
 /// <summary>The client-IP middleware's counters as Prometheus counters, copied at scrape time.</summary>
 internal sealed class ClientIpMetrics(ProxyMetrics metrics, ClientIpCounters counters, TrustedNetworkRegistry registry) : IMetricsPublisher
 {
+    private readonly Counter _restored = metrics.Factory.CreateCounter("edgeproxy_client_ip_restored_total",
+        "Requests whose client IP was restored from the header of a trusted peer.");
+
     private readonly Counter _untrusted = metrics.Factory.CreateCounter("edgeproxy_client_ip_untrusted_header_total",
         "Requests carrying the client-IP header from a peer that is not trusted: outside the trusted networks, or without a valid origin-pull certificate (header ignored).");
 
@@ -24,6 +27,7 @@ internal sealed class ClientIpMetrics(ProxyMetrics metrics, ClientIpCounters cou
 
     public void Publish()
     {
+        _restored.IncTo(counters.Restored);
         _untrusted.IncTo(counters.UntrustedHeader);
         _malformed.IncTo(counters.MalformedHeader);
         _workerRefused.IncTo(counters.WorkerRefused);

@@ -27,9 +27,10 @@ internal static class TrustPanel
                 .Text(string.Join(" ", group.Select(n => n.Str("network")))).Raw("</p></details></td></tr>");
         }
 
-        html.Raw("</tbody></table></div><div class=\"scroll\"><table><caption>Client-IP headers not believed since start (the peer's address was used)</caption><thead><tr>")
-            .Raw("<th scope=\"col\" class=\"num\">Untrusted peer</th><th scope=\"col\" class=\"num\">Malformed</th><th scope=\"col\" class=\"num\">Worker refused</th>")
+        html.Raw("</tbody></table></div><div class=\"scroll\"><table><caption>Client-IP headers since start: believed (restored), and not believed (the peer's address was used)</caption><thead><tr>")
+            .Raw("<th scope=\"col\" class=\"num\">Restored</th><th scope=\"col\" class=\"num\">Untrusted peer</th><th scope=\"col\" class=\"num\">Malformed</th><th scope=\"col\" class=\"num\">Worker refused</th>")
             .Raw("<th scope=\"col\" class=\"num\">Locked out at accept</th></tr></thead><tbody><tr>")
+            .Bound("td", ["trust", "restored"], "i", null, "class=\"num\"")
             .Bound("td", ["trust", "untrustedHeader"], "i", null, "class=\"num\"")
             .Bound("td", ["trust", "malformedHeader"], "i", null, "class=\"num\"")
             .Bound("td", ["trust", "workerRefused"], "i", null, "class=\"num\"")

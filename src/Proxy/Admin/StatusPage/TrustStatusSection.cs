@@ -6,7 +6,7 @@ namespace EdgeProxy.Admin.StatusPage;
 
 /// <summary>
 /// The <c>trust</c> section of <c>/status</c>: the live trusted networks with the source that put each there, and what
-/// the client-IP middleware refused. (The Cloudflare list's origin and age are in the <c>cloudflare</c> section.)
+/// the client-IP middleware restored and refused. (The Cloudflare list's origin and age are in the <c>cloudflare</c> section.)
 /// </summary>
 internal sealed class TrustStatusSection(TrustedNetworkRegistry registry, ClientIpCounters counters) : IStatusSection
 {
@@ -23,6 +23,7 @@ internal sealed class TrustStatusSection(TrustedNetworkRegistry registry, Client
                 ["network"] = n.Network.ToString(),
                 ["source"] = n.Source,
             }),
+            ["restored"] = counters.Restored,
             ["untrustedHeader"] = counters.UntrustedHeader,
             ["malformedHeader"] = counters.MalformedHeader,
             ["workerRefused"] = counters.WorkerRefused,

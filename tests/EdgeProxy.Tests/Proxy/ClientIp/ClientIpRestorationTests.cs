@@ -26,6 +26,7 @@ public sealed class ClientIpRestorationTests
         Assert.Equal(proxy.HttpUri!.Authority, seen["X-Forwarded-Host"]);
         Assert.Null(seen["Forwarded"]);
         Assert.Null(seen["CF-Connecting-IP"]);
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_restored_total"));
     }
 
     [Fact]
@@ -50,6 +51,7 @@ public sealed class ClientIpRestorationTests
         }
 
         Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_untrusted_header_total"));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_client_ip_restored_total"));
     }
 
     [Theory]
@@ -70,6 +72,7 @@ public sealed class ClientIpRestorationTests
         Assert.Equal("127.0.0.2", seen["X-Forwarded-For"]);
         Assert.Equal("127.0.0.2", seen["X-Real-IP"]);
         Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_malformed_header_total"));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_client_ip_restored_total"));
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public sealed class StatusPageRendererTests
           "ocsp": { "mode": "Auto", "certificates": [ { "key": "Kestrel:Endpoints:Https", "state": "stapled-good" } ] },
           "cloudflare": { "trusted": true, "origin": "live", "count": 22, "ageSeconds": 7300, "stale": false, "lastError": null },
           "authenticatedOriginPulls": { "mode": "Off" },
-          "trust": { "count": 1, "networks": [ { "network": "10.0.0.0/8", "source": "EdgeProxy:ClientIp:TrustedNetworks" } ], "untrustedHeader": 3, "malformedHeader": 0, "workerRefused": 0, "lockedOut": 0 },
+          "trust": { "count": 1, "networks": [ { "network": "10.0.0.0/8", "source": "EdgeProxy:ClientIp:TrustedNetworks" } ], "restored": 41, "untrustedHeader": 3, "malformedHeader": 0, "workerRefused": 0, "lockedOut": 0 },
           "accessControl": { "policies": {}, "rateLimits": { "perClient": { "routes": ["api<1>"], "permitsPerSecond": 10, "burst": 20 } } }
         }
         """)!.AsObject();
