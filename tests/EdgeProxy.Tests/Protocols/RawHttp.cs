@@ -52,7 +52,7 @@ public sealed class RawHttp : IAsyncDisposable
         }
 
         var body = new StringBuilder();
-        if (bodyless || statusLine.Contains(" 204 ", StringComparison.Ordinal) || statusLine.Contains(" 304 ", StringComparison.Ordinal))
+        if (bodyless || statusLine.StartsWith("HTTP/1.1 1", StringComparison.Ordinal) || statusLine.Contains(" 204 ", StringComparison.Ordinal) || statusLine.Contains(" 304 ", StringComparison.Ordinal))
         {
         }
         else if (headers.TryGetValue("Transfer-Encoding", out var coding) && coding.Contains("chunked", StringComparison.OrdinalIgnoreCase))
@@ -86,8 +86,18 @@ public sealed class RawHttp : IAsyncDisposable
         return new Response(statusLine, headers, body.ToString());
     }
 
-    /// <summary>True when the server has closed the connection (end of stream with nothing left unread).</summary>
-    public async Task<bool> ClosedByServerAsync() => _start == _end && !await FillAsync();
+    /// <summary>True when the server has closed the connection (end of stream, or a reset, with nothing left unread).</summary>
+    public async Task<bool> ClosedByServerAsync()
+    {
+        try
+        {
+            return _start == _end && !await FillAsync();
+        }
+        catch (IOException)
+        {
+            return _start == _end;
+        }
+    }
 
     private async Task<string?> ReadLineAsync()
     {
