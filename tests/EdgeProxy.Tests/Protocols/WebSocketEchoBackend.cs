@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 namespace EdgeProxy.Tests.Protocols;
 
 /// <summary>
-/// A WebSocket backend (HTTP/1.1, plain): echoes every text and binary message, closes from its side when it receives
+/// A WebSocket backend (plain HTTP/1.1, or h2c taking extended CONNECT): echoes every text and binary message, closes from its side when it receives
 /// the text <see cref="CloseRequest"/>, and notes how each upgrade request reached it. Server pings are off unless asked,
 /// so that an idle socket is really idle.
 /// </summary>
@@ -27,10 +27,11 @@ public sealed class WebSocketEchoBackend : IAsyncDisposable
     public ConcurrentQueue<Upgrade> Upgrades { get; } = new();
 
     /// <param name="keepAlive">Server pings at this interval, with a pong required within twice of it (null: no pings).</param>
-    public static async Task<WebSocketEchoBackend> StartAsync(TimeSpan? keepAlive = null)
+    /// <param name="protocols">HTTP/1.1 (Upgrade) by default; <see cref="HttpProtocols.Http2"/> for a backend reached by extended CONNECT.</param>
+    public static async Task<WebSocketEchoBackend> StartAsync(TimeSpan? keepAlive = null, HttpProtocols protocols = HttpProtocols.Http1)
     {
         WebSocketEchoBackend? self = null;
-        var backend = await ProtocolBackend.StartAsync(HttpProtocols.Http1, app =>
+        var backend = await ProtocolBackend.StartAsync(protocols, app =>
         {
             app.UseWebSockets();
             app.Run(async context =>

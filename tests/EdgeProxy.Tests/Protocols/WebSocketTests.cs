@@ -2,13 +2,15 @@ using System.Net;
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
 using EdgeProxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using static EdgeProxy.Tests.Proxy.ClientIp.ClientIpScenario;
 
 namespace EdgeProxy.Tests.Protocols;
 
 /// <summary>
 /// WebSockets through the whole proxy: over HTTP/1.1 (Upgrade, 101) on the plain listener and over HTTP/2 (RFC 8441
-/// extended CONNECT) on the TLS listener, to an HTTP/1.1 backend (YARP turns the extended CONNECT into an Upgrade).
+/// extended CONNECT) on the TLS listener, to an HTTP/1.1 backend (YARP turns the extended CONNECT into an Upgrade)
+/// or an h2c one.
 /// </summary>
 public sealed class WebSocketTests
 {
@@ -42,6 +44,30 @@ public sealed class WebSocketTests
         var upgrade = Assert.Single(backend.Upgrades);
         Assert.Equal("HTTP/1.1", upgrade.Protocol);
         Assert.Equal("GET", upgrade.Method);
+    }
+
+    /// <summary>
+    /// A cluster set to HTTP/2 exactly (h2c) gets the socket as an extended CONNECT, whichever way the client came:
+    /// YARP turns an HTTP/1.1 Upgrade into an extended CONNECT upstream.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(ClientProtocols))]
+    public async Task An_http2_backend_gets_the_socket_as_extended_connect(bool http2)
+    {
+        await using var backend = await WebSocketEchoBackend.StartAsync(protocols: HttpProtocols.Http2);
+        var config = Config(backend);
+        config["ReverseProxy"]!["Clusters"]!["main"]!["HttpRequest"] = new JsonObject { ["Version"] = "2", ["VersionPolicy"] = "RequestVersionExact" };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        using var socket = await ConnectAsync(proxy, http2, "/ws", Untrusted);
+
+        await WebSocketText.SendTextAsync(socket, "over h2c");
+        Assert.Equal("over h2c", await WebSocketText.ReceiveTextAsync(socket));
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", default);
+        Assert.Equal("bye", socket.CloseStatusDescription);
+
+        var upgrade = Assert.Single(backend.Upgrades);
+        Assert.Equal("HTTP/2", upgrade.Protocol);
+        Assert.Equal("CONNECT", upgrade.Method);
     }
 
     [Theory]
