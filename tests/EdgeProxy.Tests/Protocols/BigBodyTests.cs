@@ -13,8 +13,11 @@ namespace EdgeProxy.Tests.Protocols;
 /// A 1 GB upload and a 1 GB download through the proxy as its own process, whose resident memory (VmRSS) is sampled
 /// throughout: it must grow by less than 32 MB over its level after a warm-up transfer. The bytes are made on the fly
 /// from one 64 KB buffer at both ends; nothing holds a gigabyte. The route sets <c>MaxRequestBodySize: -1</c> (no
-/// limit), Kestrel's 100 MB applying elsewhere.
+/// limit), Kestrel's 100 MB applying elsewhere. Runs again on the native build (<c>Process=Separate</c>); kept apart
+/// from the streaming-latency tests so that neither measures the other's load.
 /// </summary>
+[Trait("Process", "Separate")]
+[Collection(StreamingTests.TimingCollection)]
 public sealed class BigBodyTests(ITestOutputHelper output)
 {
     private const long Gigabyte = 1L << 30;

@@ -15,8 +15,13 @@ namespace EdgeProxy.Tests.Protocols;
 /// <c>X-Accel-Buffering</c> needed): each event reaches the client as soon as the backend writes it, while the
 /// backend holds the stream open with the next event 1.5 s away (buffering would show as seconds).
 /// </summary>
+[Collection(TimingCollection)]
 public sealed class StreamingTests(ITestOutputHelper output)
 {
+    /// <summary>Tests that measure time or memory, run one after the other.</summary>
+    public const string TimingCollection = "Protocols timing";
+
+    private const int Events = 3;
     private static readonly TimeSpan Gap = TimeSpan.FromSeconds(1.5);
 
     public static TheoryData<string, bool> Streams => new()
@@ -35,7 +40,7 @@ public sealed class StreamingTests(ITestOutputHelper output)
         await using var backend = await ProtocolBackend.StartAsync(HttpProtocols.Http1, app => app.Run(async context =>
         {
             context.Response.ContentType = contentType;
-            for (var i = 1; i <= 2; i++)
+            for (var i = 1; i <= Events; i++)
             {
                 written.Enqueue(Stopwatch.GetTimestamp());
                 await context.Response.WriteAsync($"data: event {i}\n\n", context.RequestAborted);
@@ -59,7 +64,7 @@ public sealed class StreamingTests(ITestOutputHelper output)
 
         var delays = new List<TimeSpan>();
         var buffer = new byte[1024];
-        for (var i = 1; i <= 2; i++)
+        for (var i = 1; i <= Events; i++)
         {
             var text = new StringBuilder();
             while (!text.ToString().EndsWith("\n\n", StringComparison.Ordinal))
