@@ -91,6 +91,21 @@ public sealed class RequestBodyLimitTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Over_http2_a_body_over_the_routes_limit_gets_413_and_the_backend_never_sees_it()
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/small/upload")
+        {
+            Version = System.Net.HttpVersion.Version20,
+            VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+            Content = new ByteArrayContent(new byte[2 * SmallLimit]),
+        };
+        using var response = await _proxy.Https.SendAsync(request);
+
+        Assert.Equal(System.Net.HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+        Assert.Empty(_seen);
+    }
+
+    [Fact]
     public async Task A_body_within_the_routes_limit_passes()
     {
         await using var client = await RawHttp.ConnectAsync(_proxy.HttpUri!);
