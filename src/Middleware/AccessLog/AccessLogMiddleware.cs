@@ -43,6 +43,8 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             features.Set<IHttpResponseBodyFeature>(responseBody);
         }
 
+        var upgraded = UpgradedStreamCounter.Install(features);
+
         try
         {
             await next(context);
@@ -63,6 +65,12 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             }
 
             record.BytesIn = requestBody?.Count ?? 0;
+            if (upgraded is not null)
+            {
+                record.BytesIn += upgraded.BytesIn;
+                record.BytesOut += upgraded.BytesOut;
+            }
+
             Fill(context, record, _rayIdHeader);
             foreach (var enricher in _enrichers)
             {

@@ -51,10 +51,14 @@ internal static class ReverseProxyExtensions
         return proxy;
     }
 
-    /// <summary>A body and a log line for the 502/503/504 answers the proxy makes itself.</summary>
+    /// <summary>
+    /// The answers the proxy makes itself: a body and a log line for its 502/503/504 (a gRPC status for gRPC calls),
+    /// and 413 for a declared body over the limit, before the request goes upstream.
+    /// </summary>
     public static IReverseProxyApplicationBuilder UseUpstreamErrorPages(this IReverseProxyApplicationBuilder proxy)
     {
         proxy.UseMiddleware<UpstreamErrorMiddleware>();
+        proxy.UseMiddleware<RequestBodyLimitMiddleware>();
         return proxy;
     }
 }

@@ -7,6 +7,7 @@ namespace EdgeProxy.ReverseProxy;
 /// <summary>
 /// A 502/503/504 the proxy made itself (YARP leaves the body empty) gets a short plain-text body saying which, without
 /// internals; the reason goes to the log with route, cluster and destination. A backend's own 502 passes untouched.
+/// A gRPC call gets a gRPC status instead (a body would reach its client as "Bad gRPC response").
 /// </summary>
 internal sealed partial class UpstreamErrorMiddleware(RequestDelegate next, ILogger<UpstreamErrorMiddleware> logger)
 {
@@ -22,6 +23,16 @@ internal sealed partial class UpstreamErrorMiddleware(RequestDelegate next, ILog
         var proxy = context.Features.Get<IReverseProxyFeature>();
         LogUpstreamError(response.StatusCode, proxy?.Route.Config.RouteId ?? "-", proxy?.Cluster?.Config.ClusterId ?? "-",
             proxy?.ProxiedDestination?.DestinationId ?? "-", error.Error, error.Exception?.GetBaseException().Message ?? "no detail");
+        if (context.Request.ContentType?.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase) == true)
+        {
+            // What a gRPC server sends for an error: a trailers-only answer, HTTP 200 with the status in its headers.
+            response.Headers["grpc-status"] = response.StatusCode == 504 ? "4" : "14"; // DEADLINE_EXCEEDED, UNAVAILABLE
+            response.Headers["grpc-message"] = Body(response.StatusCode).TrimEnd('\n');
+            response.StatusCode = StatusCodes.Status200OK;
+            response.ContentType = "application/grpc";
+            return;
+        }
+
         response.ContentType = "text/plain; charset=utf-8";
         await response.WriteAsync(Body(response.StatusCode), context.RequestAborted);
     }

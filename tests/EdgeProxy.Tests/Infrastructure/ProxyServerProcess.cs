@@ -34,6 +34,9 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
 
     public HttpClient Admin { get; }
 
+    /// <summary>The proxy's process id (for what only the operating system knows, such as its resident memory).</summary>
+    public int ProcessId => _process.Id;
+
     public string Output
     {
         get
