@@ -4,8 +4,8 @@ namespace EdgeProxy.DataProtection;
 
 internal sealed class KeyRingOptionsValidator(IHostEnvironment environment) : IValidateOptions<KeyRingOptions>
 {
-    /// <summary>The file names <c>FileSystemXmlRepository</c> gives keys.</summary>
-    private const string KeyFilePattern = "key-*.xml";
+    /// <summary>What <c>FileSystemXmlRepository</c> reads (it names the keys it writes <c>key-{id}.xml</c>).</summary>
+    private const string KeyFilePattern = "*.xml";
 
     public ValidateOptionsResult Validate(string? name, KeyRingOptions options)
     {
