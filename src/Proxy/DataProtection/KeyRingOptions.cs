@@ -24,6 +24,11 @@ internal sealed class KeyRingOptions
     /// </summary>
     public bool GenerateKeys { get; set; } = true;
 
+    /// <summary>How long a key the proxy makes is used for new values (ASP.NET Core's default: 90 days; at least 7).</summary>
+    public TimeSpan? KeyLifetime { get; set; }
+
+    public static readonly TimeSpan MinimumKeyLifetime = TimeSpan.FromDays(7);
+
     /// <summary>The key ring's full path, or null when <see cref="KeysPath"/> is not set.</summary>
     public string? ResolveKeysPath(string configFolder) =>
         string.IsNullOrWhiteSpace(KeysPath) ? null : Path.GetFullPath(KeysPath, configFolder);

@@ -13,13 +13,18 @@ internal sealed class KeyRingStorageSetup(IOptions<KeyRingOptions> options, IHos
 {
     public void Configure(KeyManagementOptions keyManagement)
     {
+        if (options.Value.KeyLifetime is { } lifetime)
+        {
+            keyManagement.NewKeyLifetime = lifetime;
+        }
+
         if (options.Value.ResolveKeysPath(environment.ContentRootPath) is not { } directory)
         {
             return;
         }
 
         keyManagement.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(directory), loggerFactory);
-        // A read-only ring: past the newest key's expiry data protection keeps using it instead of failing to write one.
+        // A read-only ring: no attempt to write a key the proxy may not store (the validator makes sure one is valid).
         keyManagement.AutoGenerateKeys = options.Value.GenerateKeys;
     }
 }

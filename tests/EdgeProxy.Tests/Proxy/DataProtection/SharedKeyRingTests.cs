@@ -1,6 +1,9 @@
+using System.Globalization;
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using EdgeProxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.DataProtection;
 
 namespace EdgeProxy.Tests.Proxy.DataProtection;
 
@@ -68,6 +71,28 @@ public sealed class SharedKeyRingTests : IAsyncLifetime
 
         // FailurePolicy Return503Error: a value that cannot be unprotected is refused instead of redistributed.
         Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+    }
+
+    [Fact]
+    public async Task A_read_only_ring_whose_only_key_has_expired_is_refused_at_start_not_at_the_first_request()
+    {
+        // A key made the usual way, then aged past its expiry, as in a Secret nobody rotated: data protection would
+        // refuse to protect anything with it and may not write a new one.
+        DataProtectionProvider.Create(new DirectoryInfo(_sharedKeys.Path)).CreateProtector("age").Protect("key made");
+        var keyFile = Assert.Single(Directory.GetFiles(_sharedKeys.Path, "key-*.xml"));
+        var key = XDocument.Load(keyFile);
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (element, age) in new[] { ("creationDate", 200), ("activationDate", 200), ("expirationDate", 10) })
+        {
+            key.Root!.Element(element)!.Value = now.AddDays(-age).ToString("O", CultureInfo.InvariantCulture);
+        }
+
+        key.Save(keyFile);
+
+        var refused = await Assert.ThrowsAsync<InvalidOperationException>(() => ProxyServerProcess.StartAsync(Config(_sharedKeys.Path, generateKeys: false), Folder()));
+
+        Assert.Contains("EdgeProxy:DataProtection:KeysPath", refused.Message);
+        Assert.Contains("every key has expired", refused.Message);
     }
 
     /// <summary>A first replica (writing keys to the shared ring) answers a request without affinity; it then stops.</summary>
