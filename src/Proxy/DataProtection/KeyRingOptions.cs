@@ -20,7 +20,7 @@ internal sealed class KeyRingOptions
 
     /// <summary>
     /// True: the proxy creates and rotates keys in <see cref="KeysPath"/> (writable, shared volume). False: the
-    /// directory is read-only (a mounted Secret) and must already hold a key; the newest one stays in use.
+    /// directory is read-only (a mounted Secret) and must already hold a key that has not expired.
     /// </summary>
     public bool GenerateKeys { get; set; } = true;
 
