@@ -12,6 +12,11 @@ if (command.Error is { } usageError)
     return 1;
 }
 
+if (command.ProbeUrl is { } probeUrl)
+{
+    return await HealthProbe.RunAsync(probeUrl);
+}
+
 // The file is read once; the TLS policy and the application are built from the same bytes.
 var file = ConfigFile.Read(command.ConfigPath);
 

@@ -1,13 +1,19 @@
 namespace EdgeProxy.Common;
 
 /// <summary>
-/// EdgeProxy's own switches (<c>--config PATH</c>, <c>--check</c>) taken out of the command line; every other argument
+/// EdgeProxy's own switches (<c>--config PATH</c>, <c>--check</c>, <c>--probe URL</c>) taken out of the command line; every other argument
 /// is a configuration override in the usual .NET form (<c>--EdgeProxy:Admin:Url=http://127.0.0.1:9902</c>).
 /// </summary>
 internal sealed record EdgeProxyCommandLine(string ConfigPath, bool CheckOnly, string[] ConfigurationArguments, string? Error = null)
 {
     public const string ConfigEnvironmentVariable = "EDGEPROXY_CONFIG";
     public const string DefaultConfigFileName = "appsettings.json";
+
+    /// <summary>
+    /// <c>--probe URL</c>: GET the URL and exit 0 on a 2xx answer, else 1 (a container health check where the image
+    /// has no shell or curl). Needs no configuration file.
+    /// </summary>
+    public string? ProbeUrl { get; init; }
 
     public static EdgeProxyCommandLine Parse(string[] args, string? configFromEnvironment)
     {
@@ -20,6 +26,12 @@ internal sealed record EdgeProxyCommandLine(string ConfigPath, bool CheckOnly, s
             if (arg is "--check")
             {
                 check = true;
+            }
+            else if (arg is "--probe")
+            {
+                return i + 1 < args.Length
+                    ? new EdgeProxyCommandLine("", false, []) { ProbeUrl = args[i + 1] }
+                    : new EdgeProxyCommandLine("", false, [], "--probe needs a URL");
             }
             else if (arg is "--config")
             {

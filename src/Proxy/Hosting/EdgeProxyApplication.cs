@@ -3,6 +3,7 @@ using EdgeProxy.AccessLog;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
+using EdgeProxy.DataProtection;
 using EdgeProxy.Https;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.AccessLog;
@@ -97,6 +98,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddHttpsPolicy();
         builder.Services.AddAccessControl();
         builder.Services.AddAccessLogging();
+        builder.Services.AddEdgeProxyDataProtection();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
