@@ -5,9 +5,10 @@ using System.Text.RegularExpressions;
 namespace EdgeProxy.Bench;
 
 /// <summary>
-/// Starts a native backend (nginx, one worker) and five TLS proxies in front of it — EdgeProxy (regular and native
-/// build), stock YARP, nginx and HAProxy — with the same ECDSA P-256 certificate and the Mozilla intermediate policy;
-/// pins the proxies to CPU 0 and the load generator and backend to CPU 1; warms the .NET proxies up (JIT); runs
+/// Starts a native backend (nginx, one worker) and TLS proxies in front of it — EdgeProxy (regular build with and
+/// without the access log, trimmed ReadyToRun, native), stock YARP, nginx and HAProxy — with the same ECDSA P-256
+/// certificate and the Mozilla intermediate policy; pins the proxies to CPU 0 and the load generator and backend to
+/// CPU 1; records the EdgeProxy builds' warm-up from process start, then warms the .NET proxies up (JIT); runs
 /// interleaved rounds of wrk (HTTPS HTTP/1.1) and h2load (HTTP/2 over TLS); prints medians per system. Only 127.0.0.1;
 /// every run is bounded in time.
 /// </summary>
@@ -16,12 +17,15 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private const int BackendPort = 18080;
     private const string Body = "EdgeProxy bench backend: a small fixed answer of one hundred & four bytes, like a tiny JSON API reply..\n";
     private static readonly (string Name, int Port)[] Systems =
-        [("EdgeProxy", 18443), (LoggingSystem, 18448), ("EdgeProxy native", 18446), ("stock YARP", 18447), ("nginx", 18444), ("HAProxy", 18445)];
+        [("EdgeProxy", 18443), (LoggingSystem, 18448), (TrimmedSystem, 18449), ("EdgeProxy native", 18446), ("stock YARP", 18447), ("nginx", 18444), ("HAProxy", 18445)];
 
     // The regular build again with the JSON access log on the console target, to price the log within one run.
     private const string LoggingSystem = "EdgeProxy + access log";
 
-    private static readonly string[] DotNetSystems = ["EdgeProxy", LoggingSystem, "EdgeProxy native", "stock YARP"];
+    // The regular build published trimmed, self-contained and ReadyToRun: the smaller-memory way to ship it.
+    private const string TrimmedSystem = "EdgeProxy trimmed R2R";
+
+    private static readonly string[] DotNetSystems = ["EdgeProxy", LoggingSystem, TrimmedSystem, "EdgeProxy native", "stock YARP"];
 
     private const string HttpsLoad = "HTTPS HTTP/1.1 (wrk -c64)";
 
@@ -41,7 +45,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             var starters = StartServers();
             await WaitForPortsAsync(Systems.Where(s => _servers.ContainsKey(s.Name)).Select(s => s.Port).Append(BackendPort));
 
-            // The two EdgeProxy builds start only now, one at a time, so their first seconds are measured from process start.
+            // The EdgeProxy builds of WarmUpCurve.Systems start only now, one at a time, so their first seconds are measured from process start.
             var curves = new Dictionary<string, WarmUpCurve>();
             foreach (var name in WarmUpCurve.Systems)
             {
@@ -177,6 +181,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         foreach (var (what, arguments) in new[]
         {
             ("EdgeProxy", $"src/Proxy -c Release -o {_work}/publish"),
+            (TrimmedSystem, $"src/Proxy -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:PublishReadyToRun=true -o {_work}/trimmed"),
             ("EdgeProxy native", $"src/Proxy -c Release -r linux-x64 -p:PublishAot=true -o {_work}/native"),
             ("stock YARP", $"loadtests/StockYarp -c Release -o {_work}/stock"),
         })
@@ -190,7 +195,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         }
     }
 
-    /// <summary>Starts every server except the two EdgeProxy builds, which are returned as starters (see <see cref="WarmUpCurve"/>).</summary>
+    /// <summary>Starts every server except the EdgeProxy builds of <see cref="WarmUpCurve.Systems"/>, which are returned as starters (see <see cref="WarmUpCurve"/>).</summary>
     private Dictionary<string, Func<ManagedProcess>> StartServers()
     {
         File.WriteAllText($"{_work}/backend.conf", $$"""
@@ -233,7 +238,8 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             """);
         foreach (var (name, port, adminPort, accessLog) in new[]
         {
-            ("edgeproxy", Port("EdgeProxy"), 19901, false), ("logging", Port(LoggingSystem), 19903, true), ("native", Port("EdgeProxy native"), 19902, false),
+            ("edgeproxy", Port("EdgeProxy"), 19901, false), ("logging", Port(LoggingSystem), 19903, true), ("trimmed", Port(TrimmedSystem), 19904, false),
+            ("native", Port("EdgeProxy native"), 19902, false),
         })
         {
             File.WriteAllText($"{_work}/{name}.json", $$"""
@@ -270,6 +276,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         return new()
         {
             ["EdgeProxy"] = () => ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/edgeproxy.out"),
+            [TrimmedSystem] = () => ManagedProcess.Start(0, $"{_work}/trimmed/EdgeProxy", $"--config {_work}/trimmed.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/trimmed.out"),
             ["EdgeProxy native"] = () => ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/native.out"),
         };
     }

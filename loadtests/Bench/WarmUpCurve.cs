@@ -6,13 +6,13 @@ namespace EdgeProxy.Bench;
 
 /// <summary>
 /// Requests per second in one-second load runs from the moment a freshly started proxy opens its port: how long the
-/// regular build takes to reach full speed (tiered JIT) next to the native build, which has nothing to compile.
+/// regular builds take to reach full speed (tiered JIT) next to the native build, which has nothing to compile.
 /// </summary>
 public sealed class WarmUpCurve(IReadOnlyList<(double Second, double Rps)> points)
 {
     public const int Seconds = 30;
 
-    public static readonly string[] Systems = ["EdgeProxy", "EdgeProxy native"];
+    public static readonly string[] Systems = ["EdgeProxy", "EdgeProxy trimmed R2R", "EdgeProxy native"];
 
     /// <param name="start">Starts the process; the clock runs from this call.</param>
     /// <param name="measureOneSecond">One second of load; its req/s.</param>
