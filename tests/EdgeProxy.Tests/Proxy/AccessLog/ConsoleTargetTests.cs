@@ -6,40 +6,94 @@ using EdgeProxy.Tests.Infrastructure;
 
 namespace EdgeProxy.Tests.Proxy.AccessLog;
 
-/// <summary>The console target on a stream that records each write: whole lines per write, none above the pipe's atomic size unless one record is.</summary>
+/// <summary>The console target on a stream that records each write: batches of whole lines, never split by the proxy's own console log.</summary>
 public sealed class ConsoleTargetTests
 {
+    /// <summary>Records each write; a write lands in two halves with a pause between, as a pipe does when it fills up.</summary>
     private sealed class RecordingStream : MemoryStream
     {
         public List<byte[]> Writes { get; } = [];
 
-        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        public override void Write(ReadOnlySpan<byte> buffer) => Write(buffer.ToArray(), 0, buffer.Length);
+
+        public override void Write(byte[] buffer, int offset, int count)
         {
-            Writes.Add(buffer.ToArray());
-            return base.WriteAsync(buffer, cancellationToken);
+            lock (Writes)
+            {
+                Writes.Add(buffer.AsSpan(offset, count).ToArray());
+            }
+
+            var half = count / 2;
+            lock (this)
+            {
+                base.Write(buffer, offset, half);
+            }
+
+            Thread.Sleep(1);
+            lock (this)
+            {
+                base.Write(buffer, offset + half, count - half);
+            }
         }
     }
 
-    [Fact]
-    public async Task Writes_hold_whole_lines_of_at_most_4096_bytes_unless_a_single_record_is_longer()
-    {
-        var output = new RecordingStream();
-        var target = new ConsoleTarget(AccessLogFormat.Json, 1000, TimeProvider.System, output);
-        for (var i = 0; i < 40; i++)
-        {
-            target.Enqueue(new AccessLogRecord { Method = "GET", RawTarget = $"/{i}", Protocol = "HTTP/1.1", Status = 200, ClientIp = IPAddress.Loopback, UserAgent = i == 20 ? new string('u', 6000) : "ua" });
-        }
+    private static AccessLogRecord Record(int i, string userAgent = "ua") =>
+        new() { Method = "GET", RawTarget = $"/{i}", Protocol = "HTTP/1.1", Status = 200, ClientIp = IPAddress.Loopback, UserAgent = userAgent };
 
+    private static async Task DrainAsync(ConsoleTarget target, int records)
+    {
         using var stop = new CancellationTokenSource();
         var run = target.RunAsync(stop.Token);
-        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(target.Written == 40), TimeSpan.FromSeconds(10)));
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(target.Written == records), TimeSpan.FromSeconds(10)));
         await stop.CancelAsync();
         await run;
+    }
+
+    [Fact]
+    public async Task A_batch_goes_out_in_few_writes_of_whole_lines()
+    {
+        var output = new RecordingStream();
+        var target = new ConsoleTarget(AccessLogFormat.Json, 1000, TimeProvider.System, output, new object());
+        for (var i = 0; i < 40; i++)
+        {
+            target.Enqueue(Record(i, i == 20 ? new string('u', 6000) : "ua"));
+        }
+
+        await DrainAsync(target, 40);
 
         Assert.All(output.Writes, w => Assert.Equal((byte)'\n', w[^1]));
-        Assert.All(output.Writes, w => Assert.True(w.Length <= 4096 || w.Count(b => b == '\n') == 1, $"{w.Length} bytes"));
         var lines = Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n').Split('\n');
         Assert.Equal(40, lines.Length);
-        Assert.True(output.Writes.Count < 40); // batched
+        Assert.True(output.Writes.Count < 5, $"{output.Writes.Count} writes"); // batched
+    }
+
+    [Fact]
+    public async Task Lines_of_the_proxys_own_console_log_never_land_inside_a_record()
+    {
+        var output = new RecordingStream();
+        var ownLog = TextWriter.Synchronized(new StreamWriter(output, new UTF8Encoding(false)) { AutoFlush = true });
+        var target = new ConsoleTarget(AccessLogFormat.Json, 10_000, TimeProvider.System, output, ownLog);
+        for (var i = 0; i < 2000; i++)
+        {
+            target.Enqueue(Record(i));
+        }
+
+        using var logging = new CancellationTokenSource();
+        var logger = Task.Run(() =>
+        {
+            while (!logging.IsCancellationRequested)
+            {
+                ownLog.Write("warn: EdgeProxy[1] something the operator should know\n");
+            }
+        });
+
+        await DrainAsync(target, 2000);
+        await logging.CancelAsync();
+        await logger;
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n').Split('\n');
+        Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal));
+        Assert.All(lines, l => Assert.True(l == "warn: EdgeProxy[1] something the operator should know" || (l.StartsWith('{') && l.EndsWith('}')), l));
+        Assert.Equal(2000, lines.Count(l => l.StartsWith('{')));
     }
 }
