@@ -7,7 +7,7 @@ namespace EdgeProxy.Bench;
 /// <summary>
 /// Starts a native backend (nginx, one worker) and TLS proxies in front of it — EdgeProxy (regular build with and
 /// without the access log, trimmed ReadyToRun, native), stock YARP, nginx and HAProxy — with the same ECDSA P-256
-/// certificate and the Mozilla intermediate policy; pins the proxies to CPU 0 and the load generator, backend and bench to
+/// certificate and the Mozilla intermediate policy; pins the proxies to CPU 0 and the load generator and backend to
 /// CPU 1; records the EdgeProxy builds' warm-up from process start, then warms the .NET proxies up (JIT); runs
 /// interleaved rounds of wrk (HTTPS HTTP/1.1) and h2load (HTTP/2 over TLS); prints medians per system. Only 127.0.0.1;
 /// every run is bounded in time.
@@ -42,9 +42,6 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             await EnsureToolsAsync();
             await CreateCertificateAsync();
             await PublishAsync();
-            // The bench drains the servers' output (the access log: ~20 MB/s); on the proxies' CPU that would be charged
-            // to the proxy under test, so the bench's own threads join the load generator and backend on CPU 1.
-            await ManagedProcess.RunAsync("taskset", $"-a -cp 1 {Environment.ProcessId}", TimeSpan.FromSeconds(10));
             var starters = StartServers();
             await WaitForPortsAsync(Systems.Where(s => _servers.ContainsKey(s.Name)).Select(s => s.Port).Append(BackendPort));
 
