@@ -265,7 +265,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", _work, logPath: $"{_work}/logs/backend.out");
         _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx.out");
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/logs/haproxy.out");
-        _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out");
+        _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out", stdoutFile: $"{_work}/logs/access.log");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
         _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
             $"{_work}/stock/StockYarp.dll --Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port("stock YARP")} " +

@@ -18,14 +18,19 @@ public sealed class ManagedProcess : IDisposable
     public int ExitCode => _process.ExitCode;
 
     /// <param name="workingDirectory">The bench gives its temporary folder, so no appsettings.json of the repository is picked up.</param>
-    public static ManagedProcess Start(int cpu, string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null)
+    /// <param name="stdoutFile">
+    /// Standard output straight into this file (as systemd's <c>StandardOutput=append:</c> does), with no reader
+    /// process: what writing the output costs is then charged to the server alone.
+    /// </param>
+    public static ManagedProcess Start(int cpu, string file, string arguments, string workingDirectory, IReadOnlyDictionary<string, string>? environment = null, string? logPath = null, string? stdoutFile = null)
     {
-        var start = new ProcessStartInfo("taskset", $"-c {cpu} {file} {arguments}")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = workingDirectory,
-        };
+        // exec all the way down (sh, taskset, the server), so the process id is the server's.
+        var start = stdoutFile is null
+            ? new ProcessStartInfo("taskset", $"-c {cpu} {file} {arguments}")
+            : new ProcessStartInfo("sh", ["-c", $"exec taskset -c {cpu} {file} {arguments} >> '{stdoutFile}'"]);
+        start.RedirectStandardOutput = stdoutFile is null;
+        start.RedirectStandardError = true;
+        start.WorkingDirectory = workingDirectory;
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[key] = value;
@@ -34,7 +39,11 @@ public sealed class ManagedProcess : IDisposable
         var process = Process.Start(start)!;
         // Raw copies in 64 KB reads, as journald or a container runtime drains a pipe: parsing the server's output
         // line by line here would cost CPU on the same two cores and be charged to whichever server logs most.
-        _ = Drain(process.StandardOutput.BaseStream, logPath);
+        if (stdoutFile is null)
+        {
+            _ = Drain(process.StandardOutput.BaseStream, logPath);
+        }
+
         _ = Drain(process.StandardError.BaseStream, logPath is null ? null : logPath + ".err");
         return new ManagedProcess(process);
     }
