@@ -5,8 +5,8 @@ using Microsoft.Extensions.Logging;
 namespace EdgeProxy.AccessLog;
 
 /// <summary>
-/// Standard output, one record per line (journald, container logs). Each batch is one write: thousands of small writes
-/// per second cost more kernel time than the records themselves. The write holds the lock of <see cref="Console.Out"/>,
+/// Standard output, one record per line (journald, container logs). Each batch is one write (a few per second under load,
+/// not thousands of 4 KB pieces, each handed to another thread). The write holds the lock of <see cref="Console.Out"/>,
 /// the synchronized writer the proxy's own console log goes through, so a log line never lands inside a batch (a pipe
 /// keeps only writes of up to 4096 bytes whole on its own).
 /// </summary>
