@@ -6,7 +6,7 @@ namespace EdgeProxy.Bench;
 /// <summary>The bench's printed result: medians per system and load, then the ratios the issues set targets on.</summary>
 public static class BenchReport
 {
-    public static string Write(List<Measurement> results, string loggingSystem, IEnumerable<string> dotNetSystems)
+    public static string Write(List<Measurement> results, string loggingSystem, IEnumerable<string> dotNetSystems, string leanSystem)
     {
         var text = new StringBuilder("| load | system | median req/s | p50 ms | p99 ms | p99/p50 | mean ms | proxy CPU µs/request (user + kernel) | context switches/request | RSS MB |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         foreach (var group in results.GroupBy(r => (r.Load, r.System)))
@@ -34,12 +34,32 @@ public static class BenchReport
         {
             var stock = MedianRps(results, "stock YARP", load);
             text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/stock YARP {MedianRps(results, "EdgeProxy", load) / stock:0.000}x, {loggingSystem}/stock YARP {MedianRps(results, loggingSystem, load) / stock:0.000}x, access log on/off {MedianRps(results, loggingSystem, load) / MedianRps(results, "EdgeProxy", load):0.000}x\n");
+            text.Append(CultureInfo.InvariantCulture, $"{load}: {leanSystem}/stock YARP {MedianRps(results, leanSystem, load) / stock:0.000}x req/s, {MedianCpu(results, leanSystem, load) / MedianCpu(results, "stock YARP", load):0.000}x CPU/request\n");
         }
 
         return text.ToString();
 
         static string Format(double value) => double.IsNaN(value) ? "" : value.ToString("0.00", CultureInfo.InvariantCulture);
     }
+
+    /// <summary>Access log on/off from back-to-back pairs: the median of the pairs' ratios, and every pair.</summary>
+    public static string WriteAccessLogPairs(List<(Measurement Off, Measurement On)> pairs)
+    {
+        var text = new StringBuilder();
+        foreach (var load in pairs.GroupBy(p => p.Off.Load))
+        {
+            var rps = load.Select(p => p.On.RequestsPerSecond / p.Off.RequestsPerSecond).ToList();
+            var cpu = load.Select(p => Cpu(p.On) / Cpu(p.Off)).ToList();
+            text.Append(CultureInfo.InvariantCulture, $"{load.Key}: access log on/off in {rps.Count} back-to-back pairs: median {Median(rps):0.000}x req/s, {Median(cpu):0.000}x CPU/request (pairs: {string.Join(", ", rps.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))})\n");
+        }
+
+        return text.ToString();
+    }
+
+    private static double Cpu(Measurement m) => m.UserMicrosecondsPerRequest + m.KernelMicrosecondsPerRequest;
+
+    private static double MedianCpu(List<Measurement> results, string system, string load) =>
+        Median(results.Where(r => r.System == system && r.Load == load).Select(Cpu));
 
     public static double MedianRps(List<Measurement> results, string system, string load) =>
         Median(results.Where(r => r.System == system && r.Load == load).Select(r => r.RequestsPerSecond));

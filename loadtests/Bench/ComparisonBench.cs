@@ -17,7 +17,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private const int BackendPort = 18080;
     private const string Body = "EdgeProxy bench backend: a small fixed answer of one hundred & four bytes, like a tiny JSON API reply..\n";
     private static readonly (string Name, int Port)[] Systems =
-        [("EdgeProxy", 18443), (LoggingSystem, 18448), (TrimmedSystem, 18449), ("EdgeProxy native", 18446), ("stock YARP", 18447), ("nginx", 18444), ("HAProxy", 18445)];
+        [("EdgeProxy", 18443), (LoggingSystem, 18448), (TrimmedSystem, 18449), ("EdgeProxy native", 18446), ("stock YARP", 18447), (LeanSystem, 18450), ("nginx", 18444), ("HAProxy", 18445)];
 
     // The regular build again with the JSON access log on the console target, to price the log within one run.
     private const string LoggingSystem = "EdgeProxy + access log";
@@ -25,9 +25,17 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     // The regular build published trimmed, self-contained and ReadyToRun: the smaller-memory way to ship it.
     private const string TrimmedSystem = "EdgeProxy trimmed R2R";
 
-    private static readonly string[] DotNetSystems = ["EdgeProxy", LoggingSystem, TrimmedSystem, "EdgeProxy native", "stock YARP"];
+    // Stock YARP with the prototype lean HTTP/1.1 upstream handler (loadtests/LeanUpstream) instead of SocketsHttpHandler.
+    private const string LeanSystem = "stock YARP + lean upstream";
+
+    private static readonly string[] DotNetSystems = ["EdgeProxy", LoggingSystem, TrimmedSystem, "EdgeProxy native", "stock YARP", LeanSystem];
 
     private const string HttpsLoad = "HTTPS HTTP/1.1 (wrk -c64)";
+    private const string Http2Load = "HTTP/2 over TLS (h2load -c16 -m8)";
+
+    // Alternating short runs of the regular build with and without the access log, to price the log (see RunAsync).
+    private const int AccessLogPairs = 6;
+    private const int AccessLogPairSeconds = 5;
 
     private static int Port(string system) => Systems.Single(s => s.Name == system).Port;
     private const string Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
@@ -64,17 +72,32 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             var results = new List<Measurement>();
             for (var round = 1; round <= settings.Rounds; round++)
             {
-                foreach (var (name, port) in Systems)
+                foreach (var (name, _) in Systems)
                 {
-                    results.Add(await MeasureAsync(name, HttpsLoad, () => Wrk(port, settings.Seconds)));
-                    results.Add(await MeasureAsync(name, "HTTP/2 over TLS (h2load -c16 -m8)", () => H2Load(port, settings.Seconds)));
+                    results.Add(await MeasureAsync(name, HttpsLoad, settings.Seconds));
+                    results.Add(await MeasureAsync(name, Http2Load, settings.Seconds));
                 }
 
                 Console.WriteLine($"round {round}/{settings.Rounds} done");
             }
 
+            // The rounds run each system minutes apart, and the drift between them is as large as the access log's
+            // cost; pairs of short runs back to back (which one goes first alternates) compare like with like.
+            Console.WriteLine($"access log cost: {AccessLogPairs} alternating pairs of {AccessLogPairSeconds} s per load...");
+            var pairs = new List<(Measurement Off, Measurement On)>();
+            foreach (var load in new[] { HttpsLoad, Http2Load })
+            {
+                for (var i = 0; i < AccessLogPairs; i++)
+                {
+                    var first = await MeasureAsync(i % 2 == 0 ? "EdgeProxy" : LoggingSystem, load, AccessLogPairSeconds);
+                    var second = await MeasureAsync(i % 2 == 0 ? LoggingSystem : "EdgeProxy", load, AccessLogPairSeconds);
+                    pairs.Add(i % 2 == 0 ? (first, second) : (second, first));
+                }
+            }
+
             Console.WriteLine();
-            Console.WriteLine(BenchReport.Write(results, LoggingSystem, DotNetSystems));
+            Console.WriteLine(BenchReport.Write(results, LoggingSystem, DotNetSystems, LeanSystem));
+            Console.WriteLine(BenchReport.WriteAccessLogPairs(pairs));
             foreach (var (name, curve) in curves)
             {
                 Console.WriteLine(curve.Describe(name, BenchReport.MedianRps(results, name, HttpsLoad)));
@@ -97,13 +120,14 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         }
     }
 
-    private async Task<Measurement> MeasureAsync(string system, string load, Func<Task<(double Rps, double? P50, double? P99, double? Mean)>> run)
+    private async Task<Measurement> MeasureAsync(string system, string load, int seconds)
     {
         var server = _servers[system];
+        var port = Port(system);
         var before = server.Counters();
-        var (rps, p50, p99, mean) = await run();
+        var (rps, p50, p99, mean) = await (load == HttpsLoad ? Wrk(port, seconds) : H2Load(port, seconds));
         var after = server.Counters();
-        var requests = rps * settings.Seconds;
+        var requests = rps * seconds;
         double PerRequest(double value) => requests > 0 ? value / requests : double.NaN;
         return new Measurement(system, load, rps, p50, p99, mean,
             PerRequest(after.UserMicroseconds - before.UserMicroseconds), PerRequest(after.KernelMicroseconds - before.KernelMicroseconds),
@@ -184,6 +208,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             (TrimmedSystem, $"src/Proxy -c Release -r linux-x64 --self-contained -p:PublishTrimmed=true -p:PublishReadyToRun=true -o {_work}/trimmed"),
             ("EdgeProxy native", $"src/Proxy -c Release -r linux-x64 -p:PublishAot=true -o {_work}/native"),
             ("stock YARP", $"loadtests/StockYarp -c Release -o {_work}/stock"),
+            (LeanSystem, $"loadtests/LeanUpstream -c Release -o {_work}/lean"),
         })
         {
             Console.WriteLine($"publishing {what} (Release)...");
@@ -267,12 +292,13 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/logs/haproxy.out");
         _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out", stdoutFile: $"{_work}/logs/access.log");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
-        _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet",
-            $"{_work}/stock/StockYarp.dll --Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port("stock YARP")} " +
+        string YarpSample(string system) =>
+            $"--Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port(system)} " +
             $"--Kestrel:Endpoints:Https:Certificate:Path={_work}/cert.pem --Kestrel:Endpoints:Https:Certificate:KeyPath={_work}/key.pem " +
             $"--ReverseProxy:Routes:all:ClusterId=backend --ReverseProxy:Routes:all:Match:Path={{**catch-all}} " +
-            $"--ReverseProxy:Clusters:backend:Destinations:b1:Address=http://127.0.0.1:{BackendPort}/",
-            _work, logPath: $"{_work}/logs/stock.out");
+            $"--ReverseProxy:Clusters:backend:Destinations:b1:Address=http://127.0.0.1:{BackendPort}/";
+        _servers["stock YARP"] = ManagedProcess.Start(0, "dotnet", $"{_work}/stock/StockYarp.dll {YarpSample("stock YARP")}", _work, logPath: $"{_work}/logs/stock.out");
+        _servers[LeanSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/lean/LeanUpstream.dll {YarpSample(LeanSystem)}", _work, logPath: $"{_work}/logs/lean.out");
         return new()
         {
             ["EdgeProxy"] = () => ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/edgeproxy.out"),
