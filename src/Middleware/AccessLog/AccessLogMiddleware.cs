@@ -43,7 +43,10 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             features.Set<IHttpResponseBodyFeature>(responseBody);
         }
 
-        var upgraded = UpgradedStreamCounter.Install(features);
+        // Only a request with a Connection header (HTTP/1.1 Upgrade) or a CONNECT (HTTP/2 extended CONNECT) can be
+        // upgraded: the common request is spared two feature lookups.
+        var request = context.Request;
+        var upgraded = request.Headers.Connection.Count > 0 || HttpMethods.IsConnect(request.Method) ? UpgradedStreamCounter.Install(features) : null;
 
         try
         {
@@ -58,12 +61,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
                 record.UpstreamMs = timeProvider.GetElapsedTime(record.UpstreamStarted, now).TotalMilliseconds;
             }
 
-            if (responseBody is not null)
-            {
-                record.BytesOut = responseBody.Count;
-                features.Set(responseBody.Inner);
-            }
-
+            record.BytesOut = responseBody?.Count ?? 0;
             record.BytesIn = requestBody?.Count ?? 0;
             if (upgraded is not null)
             {
@@ -75,6 +73,12 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             foreach (var enricher in _enrichers)
             {
                 enricher.Enrich(context, record);
+            }
+
+            // Restored last: changing a feature makes the context look every feature up again, and Fill reads many.
+            if (responseBody is not null)
+            {
+                features.Set(responseBody.Inner);
             }
 
             sink.Write(record);
