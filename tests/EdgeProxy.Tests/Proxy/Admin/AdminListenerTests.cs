@@ -63,6 +63,19 @@ public sealed class AdminListenerTests
     }
 
     [Fact]
+    public async Task Gc_pause_time_is_exported()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+        // The proxy runs in this process: a forced collection pauses it.
+        GC.Collect();
+
+        var text = await proxy.Admin.GetStringAsync("/metrics");
+        var line = text.Split('\n').Single(l => l.StartsWith("dotnet_gc_pause_seconds_total ", StringComparison.Ordinal));
+        Assert.True(double.Parse(line.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) > 0, line);
+    }
+
+    [Fact]
     public async Task Yarp_and_kestrel_event_counters_are_exported()
     {
         // The counters are read at Critical level (so the sources' per-request events stay off); they still arrive.
