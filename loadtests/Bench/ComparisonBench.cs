@@ -6,11 +6,11 @@ namespace EdgeProxy.Bench;
 
 /// <summary>
 /// Starts a native backend (nginx, one worker) and TLS proxies in front of it — EdgeProxy (regular build with and
-/// without the access log, trimmed ReadyToRun, native), stock YARP, nginx and HAProxy — with the same ECDSA P-256
-/// certificate and the Mozilla intermediate policy; pins the proxies to CPU 0 and the load generator and backend to
-/// CPU 1; records the EdgeProxy builds' warm-up from process start, then warms the .NET proxies up (JIT); runs
-/// interleaved rounds of wrk (HTTPS HTTP/1.1) and h2load (HTTP/2 over TLS); prints medians per system. Only 127.0.0.1;
-/// every run is bounded in time.
+/// without the access log, trimmed ReadyToRun, native), stock YARP (also with the lean-upstream prototype), nginx and
+/// HAProxy — with the same ECDSA P-256 certificate and the Mozilla intermediate policy; pins the proxies to CPU 0 and the
+/// load generator and backend to CPU 1; records the EdgeProxy builds' warm-up from process start, then warms the .NET
+/// proxies up (JIT); runs interleaved rounds of wrk (HTTPS HTTP/1.1) and h2load (HTTP/2 over TLS), then back-to-back
+/// pairs pricing the access log; prints medians per system. Only 127.0.0.1; every run is bounded in time.
 /// </summary>
 public sealed partial class ComparisonBench(BenchSettings settings)
 {
