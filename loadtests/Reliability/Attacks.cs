@@ -22,7 +22,7 @@ public static class Attacks
     {
         var proxy = await harness.StartProxyWithOneBackendAsync();
 
-        var cpuBefore = CpuMicroseconds(proxy.Process);
+        var cpuBefore = proxy.Process.CpuMicroseconds();
         var clock = Stopwatch.StartNew();
 
         var oversized = new List<int>();
@@ -45,16 +45,10 @@ public static class Attacks
 
         var resets = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => RapidResetAsync(proxy.Port)));
         var seconds = clock.Elapsed.TotalSeconds;
-        var cpu = (CpuMicroseconds(proxy.Process) - cpuBefore) / 1e6 / seconds;
+        var cpu = (proxy.Process.CpuMicroseconds() - cpuBefore) / 1e6 / seconds;
         var stillServes = await new Load().RunAsync(proxy.Url(), workers: 2, TimeSpan.FromSeconds(2), maxRequests: 200);
         return new Row("oversized headers, CL+TE smuggling attempts, HTTP/2 rapid reset", string.Create(CultureInfo.InvariantCulture,
             $"64 KB header: {Summary(oversized)}; {string.Join("; ", smuggling)}; rapid reset on 4 connections: {string.Join(", ", resets)}; proxy CPU {cpu * 100:0} % of a core over {seconds:0.0} s; afterwards {Load.Failures(stillServes)} normal requests failed"));
-    }
-
-    private static double CpuMicroseconds(EdgeProxy.Bench.ManagedProcess process)
-    {
-        var (user, kernel, _) = process.Counters();
-        return user + kernel;
     }
 
     private static string Summary(List<int> statuses) =>
