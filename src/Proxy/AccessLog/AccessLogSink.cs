@@ -5,10 +5,11 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.AccessLog;
 
-/// <summary>The configured targets; <see cref="Write"/> puts a record on each one's queue and returns.</summary>
+/// <summary>The configured targets; <see cref="Write"/> puts a record into each one's pending batch and returns.</summary>
 internal sealed class AccessLogSink : IAccessLogSink, IDisposable
 {
     private readonly AccessLogTarget[] _recordTargets;
+    private readonly AccessLogFormat _format;
 
     public AccessLogSink(IOptions<AccessLogOptions> options, SyslogTarget syslog, TimeProvider clock, ILoggerFactory loggers)
     {
@@ -16,12 +17,12 @@ internal sealed class AccessLogSink : IAccessLogSink, IDisposable
         var targets = new List<AccessLogTarget>();
         if (o.Enabled && o.Console)
         {
-            targets.Add(new ConsoleTarget(o.Format, o.QueueSize, clock));
+            targets.Add(new ConsoleTarget(o.QueueSize, clock));
         }
 
         if (o.Enabled && o.File is { } path)
         {
-            targets.Add(new FileTarget(path, o.Format, o.QueueSize, clock, loggers.CreateLogger("EdgeProxy.AccessLog")));
+            targets.Add(new FileTarget(path, o.QueueSize, clock, loggers.CreateLogger("EdgeProxy.AccessLog")));
         }
 
         if (o.Enabled && o.Syslog && syslog.Configured)
@@ -29,6 +30,7 @@ internal sealed class AccessLogSink : IAccessLogSink, IDisposable
             targets.Add(syslog);
         }
 
+        _format = o.Format;
         _recordTargets = [.. targets];
         AllTargets = syslog.Configured && !targets.Contains(syslog) ? [.. targets, syslog] : _recordTargets;
     }
@@ -38,11 +40,30 @@ internal sealed class AccessLogSink : IAccessLogSink, IDisposable
     /// <summary>Every target with a writer loop: the record targets, and syslog when it only carries the proxy's own log.</summary>
     public IReadOnlyList<AccessLogTarget> AllTargets { get; }
 
+    /// <summary>Formats the record once, here, and copies it into each target's pending batch.</summary>
     public void Write(AccessLogRecord record)
     {
+        ReadOnlySpan<byte> line;
+        try
+        {
+            line = RecordFormatter.Format(record, _format);
+        }
+        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        {
+            // Not expected (broken text becomes U+FFFD, control characters are escaped), but a formatter failure must lose
+            // only that record, counted, and never reach the request.
+            foreach (var target in _recordTargets)
+            {
+                target.CountDropped(1);
+            }
+
+            return;
+        }
+
+        var message = new AccessLogMessage(line, record.Time, SyslogFraming.Informational, "access");
         foreach (var target in _recordTargets)
         {
-            target.Enqueue(record);
+            target.Enqueue(message);
         }
     }
 

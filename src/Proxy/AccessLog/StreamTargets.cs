@@ -1,5 +1,4 @@
 using System.Buffers;
-using EdgeProxy.Middleware.AccessLog;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeProxy.AccessLog;
@@ -10,7 +9,7 @@ namespace EdgeProxy.AccessLog;
 /// the synchronized writer the proxy's own console log goes through, so a log line never lands inside a batch (a pipe
 /// keeps only writes of up to 4096 bytes whole on its own).
 /// </summary>
-internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, TimeProvider clock, Stream? output = null, object? writeLock = null) : LineTarget("console", format, capacity, clock)
+internal sealed class ConsoleTarget(int capacity, TimeProvider clock, Stream? output = null, object? writeLock = null) : LineTarget("console", capacity, clock)
 {
     private readonly Stream _output = output ?? Console.OpenStandardOutput();
     private readonly object _writeLock = writeLock ?? Console.Out;
@@ -39,7 +38,7 @@ internal sealed class ConsoleTarget(AccessLogFormat format, int capacity, TimePr
 /// written so far): when logrotate renamed it away (and maybe created a new one), the file is reopened, so rotation
 /// needs no signal and no <c>copytruncate</c>.
 /// </summary>
-internal sealed partial class FileTarget(string path, AccessLogFormat format, int capacity, TimeProvider clock, ILogger logger) : LineTarget("file", format, capacity, clock), IDisposable
+internal sealed partial class FileTarget(string path, int capacity, TimeProvider clock, ILogger logger) : LineTarget("file", capacity, clock), IDisposable
 {
     private FileStream? _file;
 

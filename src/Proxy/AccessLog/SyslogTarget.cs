@@ -19,7 +19,6 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
 {
     private const int MaxDatagram = 65_000;
     private readonly SyslogOptions _options;
-    private readonly RecordFormatter _formatter;
     private readonly TimeProvider _timeProvider;
     private readonly IServiceProvider _services;
     private readonly int _facility;
@@ -39,7 +38,6 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
         : base("syslog", Math.Max(1, accessLog.Value.QueueSize), timeProvider)
     {
         _options = options.Value;
-        _formatter = new RecordFormatter(accessLog.Value.Format);
         _timeProvider = timeProvider;
         _services = services;
         _facility = Math.Max(0, SyslogOptions.FacilityCode(_options.Facility));
@@ -51,24 +49,19 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
 
     private ILogger Logger => _logger ??= _services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeProxy.Syslog");
 
-    protected override void Append(object item, ArrayBufferWriter<byte> batch)
+    /// <summary>One of the proxy's own log events; formatted here, on the logging thread.</summary>
+    public void Enqueue(SyslogLogEntry entry)
+    {
+        var body = RecordFormatter.Buffer();
+        entry.WriteJson(body);
+        Enqueue(new AccessLogMessage(body.WrittenSpan, entry.Time, entry.Severity, "log"));
+    }
+
+    protected override void Append(AccessLogMessage message, ArrayBufferWriter<byte> batch)
     {
         _message.ResetWrittenCount();
-        if (item is AccessLogRecord record)
-        {
-            SyslogFraming.WriteHeader(_message, _options.Format, SyslogFraming.Priority(_facility, SyslogFraming.Informational), record.Time, _hostName, _options.AppName, _processId, "access");
-            _formatter.Write(record, _message);
-        }
-        else if (item is SyslogLogEntry entry)
-        {
-            SyslogFraming.WriteHeader(_message, _options.Format, SyslogFraming.Priority(_facility, entry.Severity), entry.Time, _hostName, _options.AppName, _processId, "log");
-            entry.WriteJson(_message);
-        }
-        else
-        {
-            return;
-        }
-
+        SyslogFraming.WriteHeader(_message, _options.Format, SyslogFraming.Priority(_facility, message.Severity), message.Time, _hostName, _options.AppName, _processId, message.MessageId);
+        _message.Write(message.Body);
         if (_scheme == "udp")
         {
             // One datagram per message: the batch holds 4-byte lengths, then the messages.

@@ -40,6 +40,9 @@ public sealed class ConsoleTargetTests
     private static AccessLogRecord Record(int i, string userAgent = "ua") =>
         new() { Method = "GET", RawTarget = $"/{i}", Protocol = "HTTP/1.1", Status = 200, ClientIp = IPAddress.Loopback, UserAgent = userAgent };
 
+    private static void Enqueue(ConsoleTarget target, AccessLogRecord record) =>
+        target.Enqueue(new AccessLogMessage(RecordFormatter.Format(record, AccessLogFormat.Json), record.Time, SyslogFraming.Informational, "access"));
+
     private static async Task DrainAsync(ConsoleTarget target, int records)
     {
         using var stop = new CancellationTokenSource();
@@ -53,10 +56,10 @@ public sealed class ConsoleTargetTests
     public async Task A_batch_goes_out_in_few_writes_of_whole_lines()
     {
         var output = new RecordingStream();
-        var target = new ConsoleTarget(AccessLogFormat.Json, 1000, TimeProvider.System, output, new object());
+        var target = new ConsoleTarget(1000, TimeProvider.System, output, new object());
         for (var i = 0; i < 40; i++)
         {
-            target.Enqueue(Record(i, i == 20 ? new string('u', 6000) : "ua"));
+            Enqueue(target, Record(i, i == 20 ? new string('u', 6000) : "ua"));
         }
 
         await DrainAsync(target, 40);
@@ -72,10 +75,10 @@ public sealed class ConsoleTargetTests
     {
         var output = new RecordingStream();
         var ownLog = TextWriter.Synchronized(new StreamWriter(output, new UTF8Encoding(false)) { AutoFlush = true });
-        var target = new ConsoleTarget(AccessLogFormat.Json, 10_000, TimeProvider.System, output, ownLog);
+        var target = new ConsoleTarget(10_000, TimeProvider.System, output, ownLog);
         for (var i = 0; i < 2000; i++)
         {
-            target.Enqueue(Record(i));
+            Enqueue(target, Record(i));
         }
 
         using var logging = new CancellationTokenSource();
@@ -95,5 +98,26 @@ public sealed class ConsoleTargetTests
         Assert.Contains(lines, l => l.StartsWith("warn:", StringComparison.Ordinal));
         Assert.All(lines, l => Assert.True(l == "warn: EdgeProxy[1] something the operator should know" || (l.StartsWith('{') && l.EndsWith('}')), l));
         Assert.Equal(2000, lines.Count(l => l.StartsWith('{')));
+    }
+
+    [Fact]
+    public async Task Records_beyond_the_capacity_are_dropped_and_counted_never_waited_for()
+    {
+        var output = new RecordingStream();
+        var target = new ConsoleTarget(3, TimeProvider.System, output, new object());
+        for (var i = 0; i < 5; i++)
+        {
+            Enqueue(target, Record(i));
+        }
+
+        Assert.Equal(2, target.Dropped);
+        await DrainAsync(target, 3);
+
+        var lines = Encoding.UTF8.GetString(output.ToArray()).TrimEnd('\n').Split('\n');
+        Assert.Equal(["/0", "/1", "/2"], lines.Select(l => System.Text.Json.JsonDocument.Parse(l).RootElement.GetProperty("path").GetString()));
+
+        // Written out, the batch has room again.
+        Enqueue(target, Record(5));
+        Assert.Equal(2, target.Dropped);
     }
 }
