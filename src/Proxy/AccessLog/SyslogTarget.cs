@@ -49,10 +49,10 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
 
     private ILogger Logger => _logger ??= _services.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeProxy.Syslog");
 
-    /// <summary>One of the proxy's own log events; formatted here, on the logging thread.</summary>
+    /// <summary>One of the proxy's own log events (rare: Warning and above); formatted here, on the logging thread.</summary>
     public void Enqueue(SyslogLogEntry entry)
     {
-        var body = RecordFormatter.Buffer();
+        var body = new ArrayBufferWriter<byte>(512);
         entry.WriteJson(body);
         Enqueue(new AccessLogMessage(body.WrittenSpan, entry.Time, entry.Severity, "log"));
     }
