@@ -29,6 +29,9 @@ internal sealed partial class OcspStapler(
 
     public OcspStaplingMode Mode { get; } = options.Value.OcspStapling;
 
+    // Taken before the certificates are first looked at: a renewal while the first answers are fetched is followed too.
+    private readonly Task _firstRenewal = changes.Next;
+
     private volatile IReadOnlyList<OcspCertificate> _certificates = Discover(configuration, environment, options.Value);
 
     /// <summary>The certificates served now: found at start, found again after every renewal.</summary>
@@ -76,7 +79,7 @@ internal sealed partial class OcspStapler(
         InitialRoundDone = true;
 
         var lastWarmUp = timeProvider.GetUtcNow();
-        var renewed = changes.Next;
+        var renewed = _firstRenewal;
         while (!stoppingToken.IsCancellationRequested)
         {
             var now = timeProvider.GetUtcNow();

@@ -54,6 +54,11 @@ public sealed class OcspTestPki : IAsyncDisposable
 
     public int RequestsServed;
 
+    public int RequestsReceived;
+
+    /// <summary>How long each answer is held back, as a slow responder would.</summary>
+    public TimeSpan AnswerDelay { get; set; }
+
     /// <summary>How long answers are valid (openssl's -nmin); null: one day.</summary>
     public int? ValidityMinutes { get; set; }
 
@@ -115,6 +120,7 @@ public sealed class OcspTestPki : IAsyncDisposable
 
     private async Task AnswerAsync(HttpContext context)
     {
+        Interlocked.Increment(ref RequestsReceived);
         if (!Available)
         {
             context.Response.StatusCode = 503;
@@ -133,6 +139,7 @@ public sealed class OcspTestPki : IAsyncDisposable
             request = Convert.FromBase64String(Uri.UnescapeDataString(context.Request.Path.Value!.TrimStart('/')));
         }
 
+        await Task.Delay(AnswerDelay);
         await _gate.WaitAsync();
         try
         {

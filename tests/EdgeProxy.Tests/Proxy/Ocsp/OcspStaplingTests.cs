@@ -104,6 +104,28 @@ public sealed class OcspStaplingTests : OcspTestPkiFixture
     }
 
     [Fact]
+    public async Task A_renewal_while_the_first_answers_are_fetched_is_followed_too()
+    {
+        var first = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Pki.AnswerDelay = TimeSpan.FromSeconds(5); // a slow responder: the first round outlasts the renewal check
+        var config = Config(first, tls => tls["CertificateCheckInterval"] = "00:00:01");
+        config["Logging"]!["LogLevel"]!["EdgeProxy.Tls"] = "Information"; // to see when the renewal is noticed
+        var starting = ProxyServerProcess.StartAsync(config, Directory);
+
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(Volatile.Read(ref Pki.RequestsReceived) > 0), TimeSpan.FromSeconds(30)));
+        var renewed = Pki.IssueLeaf(Directory.Path, "site", "site.test");
+        Assert.Equal(0, Volatile.Read(ref Pki.RequestsServed)); // renewed while the first answer is still on its way
+        await using var server = await starting;
+
+        Assert.Contains("serving the renewed certificate", server.Output);
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            var staple = await StapleAsync(server.HttpsPort, "site.test");
+            return staple.Contains($"Serial Number: {renewed.Certificate.SerialNumber}", StringComparison.Ordinal) && staple.Contains("Cert Status: good", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(40)), server.Output);
+    }
+
+    [Fact]
     public async Task A_renewed_certificate_gets_its_own_staple_without_a_restart()
     {
         var first = Pki.IssueLeaf(Directory.Path, "site", "site.test");
