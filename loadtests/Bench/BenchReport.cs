@@ -34,6 +34,7 @@ public static class BenchReport
         {
             var stock = MedianRps(results, "stock YARP", load);
             text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/stock YARP {MedianRps(results, "EdgeProxy", load) / stock:0.000}x, {loggingSystem}/stock YARP {MedianRps(results, loggingSystem, load) / stock:0.000}x, access log on/off {MedianRps(results, loggingSystem, load) / MedianRps(results, "EdgeProxy", load):0.000}x\n");
+            text.Append(CultureInfo.InvariantCulture, $"{load}: nginx access log on/off {MedianRps(results, "nginx + access log", load) / MedianRps(results, "nginx", load):0.000}x\n");
             text.Append(CultureInfo.InvariantCulture, $"{load}: {leanSystem}/stock YARP {MedianRps(results, leanSystem, load) / stock:0.000}x req/s, {MedianCpu(results, leanSystem, load) / MedianCpu(results, "stock YARP", load):0.000}x CPU/request\n");
         }
 
@@ -46,11 +47,11 @@ public static class BenchReport
     public static string WriteAccessLogPairs(List<(Measurement Off, Measurement On)> pairs)
     {
         var text = new StringBuilder();
-        foreach (var load in pairs.GroupBy(p => p.Off.Load))
+        foreach (var load in pairs.GroupBy(p => (p.Off.Load, p.On.System)))
         {
             var rps = load.Select(p => p.On.RequestsPerSecond / p.Off.RequestsPerSecond).ToList();
             var cpu = load.Select(p => Cpu(p.On) / Cpu(p.Off)).ToList();
-            text.Append(CultureInfo.InvariantCulture, $"{load.Key}: access log on/off in {rps.Count} back-to-back pairs: median {Median(rps):0.000}x req/s, {Median(cpu):0.000}x CPU/request (pairs: {string.Join(", ", rps.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))})\n");
+            text.Append(CultureInfo.InvariantCulture, $"{load.Key.Load}: {load.Key.System} on/off in {rps.Count} back-to-back pairs: median {Median(rps):0.000}x req/s, {Median(cpu):0.000}x CPU/request (pairs: {string.Join(", ", rps.Select(r => r.ToString("0.000", CultureInfo.InvariantCulture)))})\n");
         }
 
         return text.ToString();

@@ -17,10 +17,13 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private const int BackendPort = 18080;
     private const string Body = "EdgeProxy bench backend: a small fixed answer of one hundred & four bytes, like a tiny JSON API reply..\n";
     private static readonly (string Name, int Port)[] Systems =
-        [("EdgeProxy", 18443), (LoggingSystem, 18448), (TrimmedSystem, 18449), ("EdgeProxy native", 18446), ("stock YARP", 18447), (LeanSystem, 18450), ("nginx", 18444), ("HAProxy", 18445)];
+        [("EdgeProxy", 18443), (LoggingSystem, 18448), (TrimmedSystem, 18449), ("EdgeProxy native", 18446), ("stock YARP", 18447), (LeanSystem, 18450), ("nginx", 18444), (NginxLoggingSystem, 18451), ("HAProxy", 18445)];
 
     // The regular build again with the JSON access log on the console target, to price the log within one run.
     private const string LoggingSystem = "EdgeProxy + access log";
+
+    // nginx again with a JSON access log of the same fields, buffered as nginx users run it: what the log costs there.
+    private const string NginxLoggingSystem = "nginx + access log";
 
     // The regular build published trimmed, self-contained and ReadyToRun: the smaller-memory way to ship it.
     private const string TrimmedSystem = "EdgeProxy trimmed R2R";
@@ -85,13 +88,16 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             // cost; pairs of short runs back to back (which one goes first alternates) compare like with like.
             Console.WriteLine($"access log cost: {AccessLogPairs} alternating pairs of {AccessLogPairSeconds} s per load...");
             var pairs = new List<(Measurement Off, Measurement On)>();
-            foreach (var load in new[] { HttpsLoad, Http2Load })
+            foreach (var (off, on) in new[] { ("EdgeProxy", LoggingSystem), ("nginx", NginxLoggingSystem) })
             {
-                for (var i = 0; i < AccessLogPairs; i++)
+                foreach (var load in new[] { HttpsLoad, Http2Load })
                 {
-                    var first = await MeasureAsync(i % 2 == 0 ? "EdgeProxy" : LoggingSystem, load, AccessLogPairSeconds);
-                    var second = await MeasureAsync(i % 2 == 0 ? LoggingSystem : "EdgeProxy", load, AccessLogPairSeconds);
-                    pairs.Add(i % 2 == 0 ? (first, second) : (second, first));
+                    for (var i = 0; i < AccessLogPairs; i++)
+                    {
+                        var first = await MeasureAsync(i % 2 == 0 ? off : on, load, AccessLogPairSeconds);
+                        var second = await MeasureAsync(i % 2 == 0 ? on : off, load, AccessLogPairSeconds);
+                        pairs.Add(i % 2 == 0 ? (first, second) : (second, first));
+                    }
                 }
             }
 
@@ -229,18 +235,23 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             http { access_log off; keepalive_requests 1000000;
               server { listen 127.0.0.1:{{BackendPort}}; location / { default_type text/plain; return 200 "{{Body.TrimEnd('\n')}}\n"; } } }
             """);
-        File.WriteAllText($"{_work}/nginx.conf", $$"""
-            worker_processes 1; master_process off; daemon off; pid {{_work}}/nginx.pid; error_log {{_work}}/nginx.log;
-            events { worker_connections 4096; }
-            http { access_log off; keepalive_requests 1000000;
-              upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
-              server { listen 127.0.0.1:{{Port("nginx")}} ssl http2;
-                ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
-                ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers {{Ciphers}}; ssl_session_cache shared:SSL:10m;
-                add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
-                location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
-                  proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Real-IP $remote_addr; proxy_set_header Host $host; } } }
-            """);
+        foreach (var (name, system, accessLog) in new[] { ("nginx", "nginx", "access_log off;"), ("nginx-log", NginxLoggingSystem, $"access_log {_work}/logs/nginx-access.log json buffer=64k flush=1s;") })
+        {
+            File.WriteAllText($"{_work}/{name}.conf", $$"""
+                worker_processes 1; master_process off; daemon off; pid {{_work}}/{{name}}.pid; error_log {{_work}}/{{name}}.log;
+                events { worker_connections 4096; }
+                http { {{accessLog}} keepalive_requests 1000000;
+                  log_format json escape=json '{"time":"$time_iso8601","client_ip":"$remote_addr","peer_ip":"$realip_remote_addr","method":"$request_method","scheme":"$scheme","host":"$host","path":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_in":$request_length,"bytes_out":$body_bytes_sent,"duration_ms":$request_time,"upstream_ms":"$upstream_response_time","route":"all","cluster":"backend","destination":"$upstream_addr","tls_protocol":"$ssl_protocol","tls_cipher":"$ssl_cipher","sni":"$ssl_server_name","user":"$remote_user","user_agent":"$http_user_agent","referer":"$http_referer","cf_ray":"$http_cf_ray","traceparent":"$http_traceparent"}';
+                  upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
+                  server { listen 127.0.0.1:{{Port(system)}} ssl http2;
+                    ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
+                    ssl_protocols TLSv1.2 TLSv1.3; ssl_ciphers {{Ciphers}}; ssl_session_cache shared:SSL:10m;
+                    add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;
+                    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection "";
+                      proxy_set_header X-Forwarded-For $remote_addr; proxy_set_header X-Real-IP $remote_addr; proxy_set_header Host $host; } } }
+                """);
+        }
+
         File.WriteAllText($"{_work}/haproxy.cfg", $$"""
             global
               nbthread 1
@@ -289,6 +300,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         Directory.CreateDirectory($"{_work}/logs");
         _servers["backend"] = ManagedProcess.Start(1, "nginx", $"-c {_work}/backend.conf -p {_work}", _work, logPath: $"{_work}/logs/backend.out");
         _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx.out");
+        _servers[NginxLoggingSystem] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx-log.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx-log.out");
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/logs/haproxy.out");
         _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out", stdoutFile: $"{_work}/logs/access.log");
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
