@@ -240,8 +240,9 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             File.WriteAllText($"{_work}/{name}.conf", $$"""
                 worker_processes 1; master_process off; daemon off; pid {{_work}}/{{name}}.pid; error_log {{_work}}/{{name}}.log;
                 events { worker_connections 4096; }
-                http { {{accessLog}} keepalive_requests 1000000;
+                http { keepalive_requests 1000000;
                   log_format json escape=json '{"time":"$time_iso8601","client_ip":"$remote_addr","peer_ip":"$realip_remote_addr","method":"$request_method","scheme":"$scheme","host":"$host","path":"$request_uri","protocol":"$server_protocol","status":$status,"bytes_in":$request_length,"bytes_out":$body_bytes_sent,"duration_ms":$request_time,"upstream_ms":"$upstream_response_time","route":"all","cluster":"backend","destination":"$upstream_addr","tls_protocol":"$ssl_protocol","tls_cipher":"$ssl_cipher","sni":"$ssl_server_name","user":"$remote_user","user_agent":"$http_user_agent","referer":"$http_referer","cf_ray":"$http_cf_ray","traceparent":"$http_traceparent"}';
+                  {{accessLog}}
                   upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
                   server { listen 127.0.0.1:{{Port(system)}} ssl http2;
                     ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
