@@ -34,7 +34,7 @@ public static class BenchReport
         {
             var stock = MedianRps(results, "stock YARP", load);
             text.Append(CultureInfo.InvariantCulture, $"{load}: EdgeProxy/stock YARP {MedianRps(results, "EdgeProxy", load) / stock:0.000}x, {loggingSystem}/stock YARP {MedianRps(results, loggingSystem, load) / stock:0.000}x, access log on/off {MedianRps(results, loggingSystem, load) / MedianRps(results, "EdgeProxy", load):0.000}x\n");
-            text.Append(CultureInfo.InvariantCulture, $"{load}: nginx access log on/off {MedianRps(results, "nginx + access log", load) / MedianRps(results, "nginx", load):0.000}x\n");
+            text.Append(CultureInfo.InvariantCulture, $"{load}: nginx access log on/off {MedianRps(results, ComparisonBench.NginxLoggingSystem, load) / MedianRps(results, "nginx", load):0.000}x\n");
             text.Append(CultureInfo.InvariantCulture, $"{load}: {leanSystem}/stock YARP {MedianRps(results, leanSystem, load) / stock:0.000}x req/s, {MedianCpu(results, leanSystem, load) / MedianCpu(results, "stock YARP", load):0.000}x CPU/request\n");
         }
 

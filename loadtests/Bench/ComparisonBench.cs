@@ -23,7 +23,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private const string LoggingSystem = "EdgeProxy + access log";
 
     // nginx again with a JSON access log of the same fields, buffered as nginx users run it: what the log costs there.
-    private const string NginxLoggingSystem = "nginx + access log";
+    internal const string NginxLoggingSystem = "nginx + access log";
 
     // The regular build published trimmed, self-contained and ReadyToRun: the smaller-memory way to ship it.
     private const string TrimmedSystem = "EdgeProxy trimmed R2R";

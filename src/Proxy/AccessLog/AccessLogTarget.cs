@@ -44,12 +44,11 @@ internal abstract class AccessLogTarget
     /// <summary>Appends the message to the pending batch; never blocks on the target.</summary>
     public void Enqueue(AccessLogMessage message)
     {
-        bool first;
+        var first = false;
         lock (_lock)
         {
             if (_pendingCount >= _capacity)
             {
-                first = false;
                 CountDropped(1);
             }
             else

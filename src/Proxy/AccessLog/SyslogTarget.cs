@@ -35,7 +35,7 @@ internal sealed partial class SyslogTarget : AccessLogTarget, IDisposable
 
     // The logger is resolved on first use: the logger factory itself depends on this target (SyslogLoggerProvider).
     public SyslogTarget(IOptions<SyslogOptions> options, IOptions<AccessLogOptions> accessLog, TimeProvider timeProvider, IServiceProvider services)
-        : base("syslog", Math.Max(1, accessLog.Value.QueueSize), timeProvider)
+        : base("syslog", accessLog.Value.QueueSize, timeProvider)
     {
         _options = options.Value;
         _timeProvider = timeProvider;
