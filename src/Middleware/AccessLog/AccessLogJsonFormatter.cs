@@ -1,6 +1,9 @@
 using System.Buffers;
 using System.Buffers.Text;
+using System.Collections.Concurrent;
+using System.Collections.Frozen;
 using System.Globalization;
+using System.Net;
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.Encodings.Web;
@@ -51,21 +54,35 @@ public sealed class AccessLogJsonFormatter
     private static readonly JsonEncodedText CfRay = JsonEncodedText.Encode("cf_ray");
     private static readonly JsonEncodedText Traceparent = JsonEncodedText.Encode("traceparent");
 
+    // The values nearly every record carries one of (method, scheme, protocol, the client-IP verdict), encoded once:
+    // written as bytes, without escape checks or transcoding.
+    private static readonly FrozenDictionary<string, JsonEncodedText> KnownValues = new[]
+    {
+        "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "https", "http", "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3",
+        "header", "peer", "untrusted-peer", "malformed-header", "worker-refused", "unverified-peer",
+    }.ToFrozenDictionary(value => value, value => JsonEncodedText.Encode(value));
+
+    private static readonly ConcurrentDictionary<TlsCipherSuite, JsonEncodedText> CipherNames = new();
+
     private readonly Utf8JsonWriter _writer = new(Stream.Null, WriterOptions);
+
+    // The record's time as a JSON string; its text up to the second is reused while records fall in the same second.
+    private readonly byte[] _time = new byte[26];
+    private long _timeSecond = -1;
 
     /// <summary>Appends the record (without a line end) to <paramref name="output"/>.</summary>
     public void Write(AccessLogRecord record, IBufferWriter<byte> output)
     {
         var w = _writer;
         w.Reset(output);
-        Span<char> scratch = stackalloc char[64];
         w.WriteStartObject();
-        w.WriteString(Time, FormatTime(record.Time, scratch));
-        WriteAddress(w, ClientIp, record.ClientIp, scratch);
-        WriteAddress(w, PeerIp, record.PeerIp, scratch);
-        WriteOptional(w, ClientIpFrom, record.ClientIpFrom);
-        w.WriteString(Method, record.Method);
-        w.WriteString(Scheme, record.Scheme);
+        w.WritePropertyName(Time);
+        w.WriteRawValue(FormatTime(record.Time), skipInputValidation: true);
+        WriteAddress(w, ClientIp, record.ClientIp);
+        WriteAddress(w, PeerIp, record.PeerIp);
+        WriteKnown(w, ClientIpFrom, record.ClientIpFrom);
+        WriteKnown(w, Method, record.Method);
+        WriteKnown(w, Scheme, record.Scheme);
         WriteOptional(w, Host, record.Host);
         w.WriteString(Path, record.Path);
         if (!record.Query.IsEmpty)
@@ -73,7 +90,7 @@ public sealed class AccessLogJsonFormatter
             w.WriteString(Query, record.Query);
         }
 
-        w.WriteString(Protocol, record.Protocol);
+        WriteKnown(w, Protocol, record.Protocol);
         w.WriteNumber(Status, record.Status);
         w.WriteNumber(BytesIn, record.BytesIn);
         w.WriteNumber(BytesOut, record.BytesOut);
@@ -87,10 +104,14 @@ public sealed class AccessLogJsonFormatter
         WriteOptional(w, Cluster, record.Cluster);
         WriteOptional(w, Destination, record.Destination);
         WriteOptional(w, Error, record.Error);
-        WriteOptional(w, TlsProtocol, TlsProtocolName(record.TlsProtocol));
+        if (TlsProtocolName(record.TlsProtocol) is { } tlsProtocol)
+        {
+            w.WriteString(TlsProtocol, tlsProtocol);
+        }
+
         if (record.TlsCipher is { } cipher)
         {
-            w.WriteString(TlsCipher, CipherName(cipher));
+            w.WriteString(TlsCipher, CipherNames.GetOrAdd(cipher, static c => JsonEncodedText.Encode(c.ToString())));
         }
 
         WriteOptional(w, Sni, record.Sni);
@@ -101,6 +122,27 @@ public sealed class AccessLogJsonFormatter
         WriteOptional(w, Traceparent, record.Traceparent);
         w.WriteEndObject();
         w.Flush();
+    }
+
+    /// <summary>The time as a quoted RFC 3339 string; only the milliseconds are written when the second is the last one's.</summary>
+    private ReadOnlySpan<byte> FormatTime(DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        var second = utc.Ticks / TimeSpan.TicksPerSecond;
+        if (second != _timeSecond)
+        {
+            Span<char> scratch = stackalloc char[32];
+            _time[0] = (byte)'"';
+            System.Text.Encoding.ASCII.GetBytes(FormatTime(time, scratch), _time.AsSpan(1));
+            _time[25] = (byte)'"';
+            _timeSecond = second;
+        }
+
+        var milliseconds = utc.Millisecond;
+        _time[21] = (byte)('0' + (milliseconds / 100));
+        _time[22] = (byte)('0' + (milliseconds / 10 % 10));
+        _time[23] = (byte)('0' + (milliseconds % 10));
+        return _time;
     }
 
     /// <summary>RFC 3339 in UTC with milliseconds: <c>2026-11-28T23:10:09.123Z</c>.</summary>
@@ -134,11 +176,16 @@ public sealed class AccessLogJsonFormatter
         w.WriteRawValue(text[..length], skipInputValidation: true);
     }
 
-    private static void WriteAddress(Utf8JsonWriter w, JsonEncodedText name, IPAddress? address, Span<char> scratch)
+    /// <summary>An address is never escaped: its text is digits, hex letters, dots, colons and a <c>%</c> scope.</summary>
+    private static void WriteAddress(Utf8JsonWriter w, JsonEncodedText name, IPAddress? address)
     {
-        if (address is not null && address.TryFormat(scratch, out var written))
+        Span<byte> text = stackalloc byte[64];
+        if (address is not null && address.TryFormat(text[1..], out var written))
         {
-            w.WriteString(name, scratch[..written]);
+            text[0] = (byte)'"';
+            text[written + 1] = (byte)'"';
+            w.WritePropertyName(name);
+            w.WriteRawValue(text[..(written + 2)], skipInputValidation: true);
         }
     }
 
@@ -150,19 +197,31 @@ public sealed class AccessLogJsonFormatter
         }
     }
 
+    private static void WriteKnown(Utf8JsonWriter w, JsonEncodedText name, string? value)
+    {
+        if (value is not null && KnownValues.TryGetValue(value, out var known))
+        {
+            w.WriteString(name, known);
+        }
+        else
+        {
+            WriteOptional(w, name, value);
+        }
+    }
+
+    private static readonly JsonEncodedText Tls13 = JsonEncodedText.Encode("TLSv1.3");
+    private static readonly JsonEncodedText Tls12 = JsonEncodedText.Encode("TLSv1.2");
+
     /// <summary>OpenSSL's spelling (<c>TLSv1.3</c>), as nginx's <c>$ssl_protocol</c>; null for plain HTTP.</summary>
-    public static string? TlsProtocolName(SslProtocols protocol) => protocol switch
+    private static JsonEncodedText? TlsProtocolName(SslProtocols protocol) => protocol switch
     {
         SslProtocols.None => null,
-        SslProtocols.Tls13 => "TLSv1.3",
-        SslProtocols.Tls12 => "TLSv1.2",
+        SslProtocols.Tls13 => Tls13,
+        SslProtocols.Tls12 => Tls12,
 #pragma warning disable SYSLIB0039 // named only to be logged
-        SslProtocols.Tls11 => "TLSv1.1",
-        SslProtocols.Tls => "TLSv1",
+        SslProtocols.Tls11 => JsonEncodedText.Encode("TLSv1.1"),
+        SslProtocols.Tls => JsonEncodedText.Encode("TLSv1"),
 #pragma warning restore SYSLIB0039
-        _ => protocol.ToString(),
+        _ => JsonEncodedText.Encode(protocol.ToString()),
     };
-
-    /// <summary>The IANA name (<c>TLS_AES_128_GCM_SHA256</c>); enum names are cached by the runtime.</summary>
-    public static string CipherName(TlsCipherSuite cipher) => cipher.ToString();
 }

@@ -77,6 +77,54 @@ public sealed partial class AccessLogFormatterTests
         Assert.Contains($"\"upstream_ms\":{expected},", text, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void One_formatter_writes_each_records_own_time_across_milliseconds_seconds_and_days()
+    {
+        // The formatter reuses the text of the last record's second: every step here must still show its own time.
+        var formatter = new AccessLogJsonFormatter();
+        var buffer = new ArrayBufferWriter<byte>();
+        var record = Record("/");
+        string[] expected = ["2026-12-31T23:59:59.998Z", "2026-12-31T23:59:59.999Z", "2027-01-01T00:00:00.000Z", "2027-01-01T00:00:00.007Z", "2027-01-01T00:00:01.007Z", "2026-12-31T23:59:59.999Z"];
+
+        foreach (var time in expected)
+        {
+            record.Time = DateTimeOffset.Parse(time, System.Globalization.CultureInfo.InvariantCulture);
+            buffer.ResetWrittenCount();
+            formatter.Write(record, buffer);
+
+            Assert.Equal(time, JsonDocument.Parse(buffer.WrittenMemory).RootElement.GetProperty("time").GetString());
+        }
+    }
+
+    [Theory]
+    [InlineData("GET", "https", "HTTP/2", "header")]
+    [InlineData("PURGE", "HTTPS", "HTTP/9", "some-new-verdict")]
+    [InlineData("get\\\"", "http\n", "HTTP/1.1\u0000", "peer\"")]
+    public void Json_writes_common_and_uncommon_method_scheme_protocol_and_verdict_alike(string method, string scheme, string protocol, string clientIpFrom)
+    {
+        var record = Record("/");
+        record.Method = method;
+        record.Scheme = scheme;
+        record.Protocol = protocol;
+        record.ClientIpFrom = clientIpFrom;
+        record.ClientIp = IPAddress.Parse("fe80::1%2");
+        record.TlsProtocol = System.Security.Authentication.SslProtocols.Tls13;
+        record.TlsCipher = System.Net.Security.TlsCipherSuite.TLS_CHACHA20_POLY1305_SHA256;
+
+        var text = Json(record);
+
+        Assert.DoesNotContain('\n', text);
+        var json = JsonDocument.Parse(text).RootElement;
+        Assert.Equal(method, json.GetProperty("method").GetString());
+        Assert.Equal(scheme, json.GetProperty("scheme").GetString());
+        Assert.Equal(protocol, json.GetProperty("protocol").GetString());
+        Assert.Equal(clientIpFrom, json.GetProperty("client_ip_from").GetString());
+        Assert.Equal("fe80::1%2", json.GetProperty("client_ip").GetString());
+        Assert.Equal("172.70.1.2", json.GetProperty("peer_ip").GetString());
+        Assert.Equal("TLSv1.3", json.GetProperty("tls_protocol").GetString());
+        Assert.Equal("TLS_CHACHA20_POLY1305_SHA256", json.GetProperty("tls_cipher").GetString());
+    }
+
     // nginx's combined plus $request_time: $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time
     [GeneratedRegex("""^(?<ip>[0-9a-fA-F.:]+) - (?<user>\S+) \[(?<time>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000)\] "(?<request>[^"\\]*(?:\\.[^"\\]*)*)" (?<status>\d{3}) (?<bytes>\d+) "(?<referer>[^"\\]*(?:\\.[^"\\]*)*)" "(?<agent>[^"\\]*(?:\\.[^"\\]*)*)" (?<time_s>\d+\.\d{3})$""")]
     internal static partial Regex CombinedGrammar();
