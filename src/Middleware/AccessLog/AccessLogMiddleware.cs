@@ -27,20 +27,20 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
         var record = new AccessLogRecord { Time = timeProvider.GetUtcNow() };
         var started = timeProvider.GetTimestamp();
         var features = context.Features;
-        features.Set(record);
+        features.Put(record);
 
         CountingRequestStream? requestBody = null;
-        if (features.Get<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
+        if (features.Find<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true)
         {
             requestBody = new CountingRequestStream(context.Request.Body);
             context.Request.Body = requestBody;
         }
 
         CountingResponseBody? responseBody = null;
-        if (features.Get<IHttpResponseBodyFeature>() is { } bodyFeature)
+        if (features.Find<IHttpResponseBodyFeature>() is { } bodyFeature)
         {
             responseBody = new CountingResponseBody(bodyFeature);
-            features.Set<IHttpResponseBodyFeature>(responseBody);
+            features.Put<IHttpResponseBodyFeature>(responseBody);
         }
 
         // Only a request with a Connection header (HTTP/1.1 Upgrade) or a CONNECT (HTTP/2 extended CONNECT) can be
@@ -78,7 +78,7 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             // Restored last: changing a feature makes the context look every feature up again, and Fill reads many.
             if (responseBody is not null)
             {
-                features.Set(responseBody.Inner);
+                features.Put(responseBody.Inner);
             }
 
             sink.Write(record);
@@ -93,14 +93,14 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
     {
         var request = context.Request;
         var headers = request.Headers;
-        var clientIp = context.Features.Get<IClientIpFeature>();
+        var clientIp = context.Features.Find<IClientIpFeature>();
         record.ClientIp = context.Connection.RemoteIpAddress;
         record.PeerIp = clientIp?.Peer ?? record.ClientIp;
         record.ClientIpFrom = clientIp?.Source.ToLogValue();
         record.Method = request.Method;
         record.Scheme = request.Scheme;
         record.Host = headers.Host.Count == 0 ? null : headers.Host.ToString();
-        record.RawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
+        record.RawTarget = context.Features.Find<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString).ToString();
         record.Protocol = request.Protocol;
         record.Status = context.Response.StatusCode;
         record.UserAgent = Single(headers.UserAgent);
@@ -108,14 +108,14 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
         record.Traceparent = Single(headers.TraceParent);
         record.RayId = rayIdHeader is null ? null : Single(headers[rayIdHeader]);
         // Through the feature: HttpContext.User would create an empty principal for every anonymous request.
-        var name = context.Features.Get<IHttpAuthenticationFeature>()?.User?.Identity?.Name;
+        var name = context.Features.Find<IHttpAuthenticationFeature>()?.User?.Identity?.Name;
         record.User = string.IsNullOrEmpty(name) ? null : name;
-        if (context.Features.Get<ITlsHandshakeFeature>() is { } tls)
+        if (context.Features.Find<ITlsHandshakeFeature>() is { } tls)
         {
             record.TlsProtocol = tls.Protocol;
             record.TlsCipher = tls.NegotiatedCipherSuite;
             // Kestrel fills HostName only on some certificate-selection paths; the stream always knows the name the client sent.
-            var sni = string.IsNullOrEmpty(tls.HostName) ? context.Features.Get<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.TargetHostName : tls.HostName;
+            var sni = string.IsNullOrEmpty(tls.HostName) ? context.Features.Find<Microsoft.AspNetCore.Server.Kestrel.Core.Features.ISslStreamFeature>()?.SslStream.TargetHostName : tls.HostName;
             record.Sni = string.IsNullOrEmpty(sni) ? null : sni;
         }
     }

@@ -1,4 +1,5 @@
 using System.Net.Sockets;
+using EdgeProxy.Middleware;
 using EdgeProxy.Middleware.AccessLog;
 using Yarp.ReverseProxy.Forwarder;
 using Yarp.ReverseProxy.Model;
@@ -12,14 +13,14 @@ internal sealed class ReverseProxyAccessLogEnricher : IAccessLogEnricher
 {
     public void Enrich(HttpContext context, AccessLogRecord record)
     {
-        if (context.Features.Get<IReverseProxyFeature>() is { } proxy)
+        if (context.Features.Find<IReverseProxyFeature>() is { } proxy)
         {
             record.Route = proxy.Route.Config.RouteId;
             record.Cluster = proxy.Cluster?.Config.ClusterId;
             record.Destination = proxy.ProxiedDestination?.DestinationId;
         }
 
-        if (context.Features.Get<IForwarderErrorFeature>() is { } error)
+        if (context.Features.Find<IForwarderErrorFeature>() is { } error)
         {
             record.Error = Describe(error.Error, error.Exception);
         }
@@ -84,7 +85,7 @@ internal sealed class UpstreamTimingTransformProvider(TimeProvider timeProvider)
 
     public void Apply(TransformBuilderContext context) => context.AddRequestTransform(transform =>
     {
-        if (transform.HttpContext.Features.Get<AccessLogRecord>() is { } record)
+        if (transform.HttpContext.Features.Find<AccessLogRecord>() is { } record)
         {
             record.UpstreamStarted = timeProvider.GetTimestamp();
         }
