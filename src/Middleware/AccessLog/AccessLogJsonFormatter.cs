@@ -8,13 +8,14 @@ using System.Net.Security;
 using System.Security.Authentication;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using EdgeProxy.Middleware.ClientIp;
 
 namespace EdgeProxy.Middleware.AccessLog;
 
 /// <summary>
 /// One record as one JSON object on one line (snake_case keys; absent values left out). <see cref="Utf8JsonWriter"/>
 /// escapes every control character (<c>\n</c>, <c>\r</c>, <c>\u0000</c>…), so a record never spans two lines whatever the
-/// request contains. Not thread-safe: one per writer thread.
+/// request contains. Not thread-safe: one per thread.
 /// </summary>
 public sealed class AccessLogJsonFormatter
 {
@@ -59,9 +60,13 @@ public sealed class AccessLogJsonFormatter
     private static readonly FrozenDictionary<string, JsonEncodedText> KnownValues = new[]
     {
         "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "https", "http", "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3",
-        "header", "peer", "untrusted-peer", "malformed-header", "worker-refused", "unverified-peer",
-    }.ToFrozenDictionary(value => value, value => JsonEncodedText.Encode(value));
+    }.Concat(Enum.GetValues<ClientIpSource>().Select(source => source.ToLogValue()))
+        .ToFrozenDictionary(value => value, value => JsonEncodedText.Encode(value));
 
+    private static readonly JsonEncodedText Tls13 = JsonEncodedText.Encode("TLSv1.3");
+    private static readonly JsonEncodedText Tls12 = JsonEncodedText.Encode("TLSv1.2");
+
+    // IANA names (TLS_AES_128_GCM_SHA256), encoded on first use.
     private static readonly ConcurrentDictionary<TlsCipherSuite, JsonEncodedText> CipherNames = new();
 
     private readonly Utf8JsonWriter _writer = new(Stream.Null, WriterOptions);
@@ -208,9 +213,6 @@ public sealed class AccessLogJsonFormatter
             WriteOptional(w, name, value);
         }
     }
-
-    private static readonly JsonEncodedText Tls13 = JsonEncodedText.Encode("TLSv1.3");
-    private static readonly JsonEncodedText Tls12 = JsonEncodedText.Encode("TLSv1.2");
 
     /// <summary>OpenSSL's spelling (<c>TLSv1.3</c>), as nginx's <c>$ssl_protocol</c>; null for plain HTTP.</summary>
     private static JsonEncodedText? TlsProtocolName(SslProtocols protocol) => protocol switch

@@ -5,9 +5,9 @@ using System.Security.Authentication;
 namespace EdgeProxy.Middleware.AccessLog;
 
 /// <summary>
-/// One request as the access log records it. Filled on the request path from strings the request already holds (no
-/// formatting there), formatted later by the background writer. Also set as a request feature while the request runs,
-/// so that later pipeline steps (the forwarder) can add what only they know.
+/// One request as the access log records it. Filled from strings the request already holds and formatted once, when
+/// the request has finished. Also set as a request feature while the request runs, so that later pipeline steps (the
+/// forwarder) can add what only they know.
 /// </summary>
 public sealed class AccessLogRecord
 {
