@@ -12,6 +12,12 @@ namespace EdgeProxy.Middleware.AccessLog;
 /// </summary>
 public static class AccessLogCombinedFormatter
 {
+    // What nginx writes as it is: printable ASCII and the space, but the quote and the backslash; $remote_user escapes
+    // the space too.
+    private static readonly SearchValues<char> Plain = PrintableAscii(from: ' ');
+    private static readonly SearchValues<char> PlainWithoutSpace = PrintableAscii(from: '!');
+    private static readonly string[] Months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
     public static void Write(AccessLogRecord record, IBufferWriter<byte> output)
     {
         Span<char> scratch = stackalloc char[64];
@@ -25,16 +31,15 @@ public static class AccessLogCombinedFormatter
         }
 
         Ascii(output, " - ");
-        Escaped(output, record.User ?? "-", escapeSpace: true);
+        Escaped(output, record.User ?? "-", PlainWithoutSpace);
         Ascii(output, " [");
-        record.Time.UtcDateTime.TryFormat(scratch, out var timeLength, "dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture);
-        Ascii(output, scratch[..timeLength]);
+        Ascii(output, FormatTime(record.Time.UtcDateTime, scratch));
         Ascii(output, " +0000] \"");
-        Escaped(output, record.Method, escapeSpace: false);
+        Escaped(output, record.Method, Plain);
         Ascii(output, " ");
-        Escaped(output, record.RawTarget, escapeSpace: false);
+        Escaped(output, record.RawTarget, Plain);
         Ascii(output, " ");
-        Escaped(output, record.Protocol, escapeSpace: false);
+        Escaped(output, record.Protocol, Plain);
         Ascii(output, "\" ");
         record.Status.TryFormat(scratch, out var n, provider: CultureInfo.InvariantCulture);
         Ascii(output, scratch[..n]);
@@ -42,39 +47,73 @@ public static class AccessLogCombinedFormatter
         record.BytesOut.TryFormat(scratch, out n, provider: CultureInfo.InvariantCulture);
         Ascii(output, scratch[..n]);
         Ascii(output, " \"");
-        Escaped(output, record.Referer ?? "-", escapeSpace: false);
+        Escaped(output, record.Referer ?? "-", Plain);
         Ascii(output, "\" \"");
-        Escaped(output, record.UserAgent ?? "-", escapeSpace: false);
+        Escaped(output, record.UserAgent ?? "-", Plain);
         Ascii(output, "\" ");
-        (record.DurationMs / 1000).TryFormat(scratch, out n, "0.000", CultureInfo.InvariantCulture);
-        Ascii(output, scratch[..n]);
+        Ascii(output, FormatSeconds(record.DurationMs, scratch));
     }
+
+    /// <summary>nginx's <c>$time_local</c> in UTC without a format string: <c>28/Nov/2026:23:10:09</c>.</summary>
+    private static ReadOnlySpan<char> FormatTime(DateTime utc, Span<char> scratch)
+    {
+        TwoDigits(scratch, utc.Day);
+        scratch[2] = '/';
+        Months[utc.Month - 1].CopyTo(scratch[3..]);
+        scratch[6] = '/';
+        utc.Year.TryFormat(scratch[7..], out _, "D4", CultureInfo.InvariantCulture);
+        scratch[11] = ':';
+        TwoDigits(scratch[12..], utc.Hour);
+        scratch[14] = ':';
+        TwoDigits(scratch[15..], utc.Minute);
+        scratch[17] = ':';
+        TwoDigits(scratch[18..], utc.Second);
+        return scratch[..20];
+    }
+
+    private static void TwoDigits(Span<char> destination, int value)
+    {
+        destination[0] = (char)('0' + (value / 10));
+        destination[1] = (char)('0' + (value % 10));
+    }
+
+    /// <summary>Seconds with milliseconds (<c>0.004</c>), as nginx's <c>$request_time</c>.</summary>
+    private static ReadOnlySpan<char> FormatSeconds(double milliseconds, Span<char> scratch)
+    {
+        var rounded = (long)Math.Round(Math.Max(0, milliseconds), MidpointRounding.AwayFromZero);
+        (rounded / 1000).TryFormat(scratch, out var n, provider: CultureInfo.InvariantCulture);
+        var fraction = (int)(rounded % 1000);
+        scratch[n] = '.';
+        TwoDigits(scratch[(n + 1)..], fraction / 10);
+        scratch[n + 3] = (char)('0' + (fraction % 10));
+        return scratch[..(n + 4)];
+    }
+
+    private static SearchValues<char> PrintableAscii(char from) =>
+        SearchValues.Create([.. Enumerable.Range(from, '~' - from + 1).Select(c => (char)c).Where(c => c is not '"' and not '\\')]);
 
     private static void Ascii(IBufferWriter<byte> output, ReadOnlySpan<char> text)
     {
-        var span = output.GetSpan(text.Length);
-        for (var i = 0; i < text.Length; i++)
-        {
-            span[i] = (byte)text[i];
-        }
-
-        output.Advance(text.Length);
+        System.Text.Ascii.FromUtf16(text, output.GetSpan(text.Length), out var written);
+        output.Advance(written);
     }
 
-    private static void Escaped(IBufferWriter<byte> output, string text, bool escapeSpace)
+    /// <summary>Runs of plain characters are copied as they are; every other character is escaped byte by byte.</summary>
+    private static void Escaped(IBufferWriter<byte> output, ReadOnlySpan<char> text, SearchValues<char> plain)
     {
         Span<byte> utf8 = stackalloc byte[4];
-        foreach (var rune in text.EnumerateRunes())
+        while (!text.IsEmpty)
         {
-            var value = rune.Value;
-            if (value is > 0x20 and < 0x7F && value != '"' && value != '\\' || (value == ' ' && !escapeSpace))
+            var run = text.IndexOfAnyExcept(plain);
+            Ascii(output, run < 0 ? text : text[..run]);
+            if (run < 0)
             {
-                var span = output.GetSpan(1);
-                span[0] = (byte)value;
-                output.Advance(1);
-                continue;
+                return;
             }
 
+            // A lone surrogate decodes to U+FFFD, as when enumerating runes.
+            Rune.DecodeFromUtf16(text[run..], out var rune, out var consumed);
+            text = text[(run + consumed)..];
             var length = rune.EncodeToUtf8(utf8);
             var escaped = output.GetSpan(length * 4);
             for (var i = 0; i < length; i++)

@@ -163,6 +163,36 @@ public sealed partial class AccessLogFormatterTests
         Assert.Contains(" - bob\\x20smith [", line, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(12.3456, "0.012")]
+    [InlineData(0.4, "0.000")]
+    [InlineData(999.5, "1.000")]
+    [InlineData(1500.5, "1.501")]
+    [InlineData(61234.0, "61.234")]
+    public void Combined_times_are_utc_and_request_times_are_seconds_with_milliseconds(double milliseconds, string expected)
+    {
+        var record = Record("/");
+        record.Time = new DateTimeOffset(2027, 1, 2, 4, 4, 5, 999, TimeSpan.FromHours(1));
+        record.DurationMs = milliseconds;
+
+        var match = CombinedGrammar().Match(Combined(record));
+
+        Assert.True(match.Success);
+        Assert.Equal("02/Jan/2027:03:04:05 +0000", match.Groups["time"].Value);
+        Assert.Equal(expected, match.Groups["time_s"].Value);
+    }
+
+    [Fact]
+    public void Combined_escapes_backslashes_surrogate_pairs_and_broken_text_byte_by_byte()
+    {
+        var record = Record("/", userAgent: "a\\b \U0001F600 \uD800!");
+
+        var line = Combined(record);
+
+        Assert.Matches(CombinedGrammar(), line);
+        Assert.Contains("\"a\\x5Cb \\xF0\\x9F\\x98\\x80 \\xEF\\xBF\\xBD!\"", line, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Combined_uses_dashes_for_what_is_absent()
     {
