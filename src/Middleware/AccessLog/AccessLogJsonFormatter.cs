@@ -60,7 +60,7 @@ public sealed class AccessLogJsonFormatter
     private static readonly FrozenDictionary<string, JsonEncodedText> KnownValues = new[]
     {
         "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "https", "http", "HTTP/1.0", "HTTP/1.1", "HTTP/2", "HTTP/3",
-    }.Concat(Enum.GetValues<ClientIpSource>().Select(source => source.ToLogValue()))
+    }.Concat(Enum.GetValues<ClientIpSource>().Select(source => source.ToLogValue())).Distinct()
         .ToFrozenDictionary(value => value, value => JsonEncodedText.Encode(value));
 
     private static readonly JsonEncodedText Tls13 = JsonEncodedText.Encode("TLSv1.3");
