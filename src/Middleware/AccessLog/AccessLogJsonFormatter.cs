@@ -82,7 +82,7 @@ public sealed class AccessLogJsonFormatter
         w.Reset(output);
         w.WriteStartObject();
         w.WritePropertyName(Time);
-        w.WriteRawValue(FormatTime(record.Time), skipInputValidation: true);
+        w.WriteRawValue(QuotedTime(record.Time), skipInputValidation: true);
         WriteAddress(w, ClientIp, record.ClientIp);
         WriteAddress(w, PeerIp, record.PeerIp);
         WriteKnown(w, ClientIpFrom, record.ClientIpFrom);
@@ -130,7 +130,7 @@ public sealed class AccessLogJsonFormatter
     }
 
     /// <summary>The time as a quoted RFC 3339 string; only the milliseconds are written when the second is the last one's.</summary>
-    private ReadOnlySpan<byte> FormatTime(DateTimeOffset time)
+    private ReadOnlySpan<byte> QuotedTime(DateTimeOffset time)
     {
         var utc = time.UtcDateTime;
         var second = utc.Ticks / TimeSpan.TicksPerSecond;
