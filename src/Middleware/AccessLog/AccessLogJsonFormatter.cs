@@ -71,6 +71,14 @@ public sealed class AccessLogJsonFormatter
 
     private readonly Utf8JsonWriter _writer = new(Stream.Null, WriterOptions);
 
+    // The last known value written per field, by reference: the server hands out the same string objects for the same
+    // method, scheme and protocol (and the verdicts are constants), so nearly every record skips the dictionary's hashing.
+    private RecentValue _method;
+    private RecentValue _scheme;
+    private RecentValue _protocol;
+    private RecentValue _clientIpFrom;
+    private (TlsCipherSuite Suite, JsonEncodedText Name)? _cipher;
+
     // The record's time as a JSON string; its text up to the second is reused while records fall in the same second.
     private readonly byte[] _time = new byte[26];
     private long _timeSecond = -1;
@@ -85,9 +93,9 @@ public sealed class AccessLogJsonFormatter
         w.WriteRawValue(QuotedTime(record.Time), skipInputValidation: true);
         WriteAddress(w, ClientIp, record.ClientIp);
         WriteAddress(w, PeerIp, record.PeerIp);
-        WriteKnown(w, ClientIpFrom, record.ClientIpFrom);
-        WriteKnown(w, Method, record.Method);
-        WriteKnown(w, Scheme, record.Scheme);
+        WriteKnown(w, ClientIpFrom, record.ClientIpFrom, ref _clientIpFrom);
+        WriteKnown(w, Method, record.Method, ref _method);
+        WriteKnown(w, Scheme, record.Scheme, ref _scheme);
         WriteOptional(w, Host, record.Host);
         w.WriteString(Path, record.Path);
         if (!record.Query.IsEmpty)
@@ -95,7 +103,7 @@ public sealed class AccessLogJsonFormatter
             w.WriteString(Query, record.Query);
         }
 
-        WriteKnown(w, Protocol, record.Protocol);
+        WriteKnown(w, Protocol, record.Protocol, ref _protocol);
         w.WriteNumber(Status, record.Status);
         w.WriteNumber(BytesIn, record.BytesIn);
         w.WriteNumber(BytesOut, record.BytesOut);
@@ -116,7 +124,12 @@ public sealed class AccessLogJsonFormatter
 
         if (record.TlsCipher is { } cipher)
         {
-            w.WriteString(TlsCipher, CipherNames.GetOrAdd(cipher, static c => JsonEncodedText.Encode(c.ToString())));
+            if (_cipher?.Suite != cipher)
+            {
+                _cipher = (cipher, CipherNames.GetOrAdd(cipher, static c => JsonEncodedText.Encode(c.ToString())));
+            }
+
+            w.WriteString(TlsCipher, _cipher.Value.Name);
         }
 
         WriteOptional(w, Sni, record.Sni);
@@ -202,17 +215,28 @@ public sealed class AccessLogJsonFormatter
         }
     }
 
-    private static void WriteKnown(Utf8JsonWriter w, JsonEncodedText name, string? value)
+    private static void WriteKnown(Utf8JsonWriter w, JsonEncodedText name, string? value, ref RecentValue recent)
     {
-        if (value is not null && KnownValues.TryGetValue(value, out var known))
+        if (value is null)
         {
-            w.WriteString(name, known);
+            return;
         }
-        else
+
+        if (!ReferenceEquals(value, recent.Value))
         {
-            WriteOptional(w, name, value);
+            if (!KnownValues.TryGetValue(value, out var known))
+            {
+                w.WriteString(name, value);
+                return;
+            }
+
+            recent = new RecentValue(value, known);
         }
+
+        w.WriteString(name, recent.Text);
     }
+
+    private readonly record struct RecentValue(string? Value, JsonEncodedText Text);
 
     /// <summary>OpenSSL's spelling (<c>TLSv1.3</c>), as nginx's <c>$ssl_protocol</c>; null for plain HTTP.</summary>
     private static JsonEncodedText? TlsProtocolName(SslProtocols protocol) => protocol switch

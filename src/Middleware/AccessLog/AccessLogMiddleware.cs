@@ -13,8 +13,12 @@ namespace EdgeProxy.Middleware.AccessLog;
 /// </summary>
 public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sink, IEnumerable<IAccessLogEnricher> enrichers, IOptions<AccessLogRecordOptions> options, TimeProvider timeProvider)
 {
+    // Wall-clock time is read once a second and carried forward on the monotonic clock every request reads anyway.
+    private static readonly TimeSpan ClockAnchorLifetime = TimeSpan.FromSeconds(1);
+
     private readonly IAccessLogEnricher[] _enrichers = [.. enrichers];
     private readonly string? _rayIdHeader = options.Value.RayIdHeader;
+    private ClockAnchor? _clockAnchor;
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -24,8 +28,8 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             return;
         }
 
-        var record = new AccessLogRecord { Time = timeProvider.GetUtcNow() };
         var started = timeProvider.GetTimestamp();
+        var record = new AccessLogRecord { Time = WallClockAt(started) };
         var features = context.Features;
         features.Put(record);
 
@@ -84,6 +88,26 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             sink.Write(record);
         }
     }
+
+    /// <summary>The wall-clock time at <paramref name="timestamp"/> (a <see cref="TimeProvider.GetTimestamp"/> of now or just before).</summary>
+    private DateTimeOffset WallClockAt(long timestamp)
+    {
+        if (_clockAnchor is { } anchor)
+        {
+            var sinceAnchor = timeProvider.GetElapsedTime(anchor.Timestamp, timestamp);
+            if (sinceAnchor < ClockAnchorLifetime && sinceAnchor > -ClockAnchorLifetime)
+            {
+                return anchor.Time + sinceAnchor;
+            }
+        }
+
+        // Several requests may renew it at once; any of their anchors is as good.
+        var time = timeProvider.GetUtcNow();
+        _clockAnchor = new ClockAnchor(timestamp, time);
+        return time;
+    }
+
+    private sealed record ClockAnchor(long Timestamp, DateTimeOffset Time);
 
     /// <summary>
     /// The fields every request has, from the context's features (also for requests the server answered itself, where

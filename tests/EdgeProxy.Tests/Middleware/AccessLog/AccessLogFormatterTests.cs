@@ -125,6 +125,36 @@ public sealed partial class AccessLogFormatterTests
         Assert.Equal("TLS_CHACHA20_POLY1305_SHA256", json.GetProperty("tls_cipher").GetString());
     }
 
+    [Fact]
+    public void One_formatter_writes_each_records_own_method_scheme_protocol_verdict_and_cipher_as_they_change()
+    {
+        // The formatter remembers the last value of each field: a record after a different one must show its own.
+        var formatter = new AccessLogJsonFormatter();
+        var buffer = new ArrayBufferWriter<byte>();
+        (string Method, string Scheme, string Protocol, string? From, System.Net.Security.TlsCipherSuite? Cipher)[] steps =
+        [
+            ("GET", "https", "HTTP/2", "header", System.Net.Security.TlsCipherSuite.TLS_AES_128_GCM_SHA256),
+            ("POST", "http", "HTTP/1.1", "peer", System.Net.Security.TlsCipherSuite.TLS_AES_256_GCM_SHA384),
+            ("GET", "https", "HTTP/2", null, null),
+            ("PURGE", "https", "HTTP/2", "header", System.Net.Security.TlsCipherSuite.TLS_AES_128_GCM_SHA256),
+            (new string("GET".AsSpan()), "https", "HTTP/1.0", "untrusted-peer", System.Net.Security.TlsCipherSuite.TLS_AES_128_GCM_SHA256),
+        ];
+
+        foreach (var step in steps)
+        {
+            var record = Record("/");
+            (record.Method, record.Scheme, record.Protocol, record.ClientIpFrom, record.TlsCipher) = step;
+            buffer.ResetWrittenCount();
+            formatter.Write(record, buffer);
+
+            Assert.Equal(Json(record), Encoding.UTF8.GetString(buffer.WrittenSpan));
+            var json = JsonDocument.Parse(buffer.WrittenMemory).RootElement;
+            Assert.Equal(step.Method, json.GetProperty("method").GetString());
+            Assert.Equal(step.From, json.TryGetProperty("client_ip_from", out var from) ? from.GetString() : null);
+            Assert.Equal(step.Cipher?.ToString(), json.TryGetProperty("tls_cipher", out var cipher) ? cipher.GetString() : null);
+        }
+    }
+
     // nginx's combined plus $request_time: $remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time
     [GeneratedRegex("""^(?<ip>[0-9a-fA-F.:]+) - (?<user>\S+) \[(?<time>\d{2}/[A-Z][a-z]{2}/\d{4}:\d{2}:\d{2}:\d{2} \+0000)\] "(?<request>[^"\\]*(?:\\.[^"\\]*)*)" (?<status>\d{3}) (?<bytes>\d+) "(?<referer>[^"\\]*(?:\\.[^"\\]*)*)" "(?<agent>[^"\\]*(?:\\.[^"\\]*)*)" (?<time_s>\d+\.\d{3})$""")]
     internal static partial Regex CombinedGrammar();

@@ -239,4 +239,57 @@ public sealed class AccessLogMiddlewareTests
         Assert.Empty(_sink.Records);
         Assert.Null(context.Features.Get<AccessLogRecord>());
     }
+
+    [Fact]
+    public async Task Each_record_has_its_own_start_time_as_the_clock_moves_within_a_second_and_past_it()
+    {
+        var middleware = new AccessLogMiddleware(Answers(200, TimeSpan.FromMilliseconds(3)), _sink, [], Options.Create(new AccessLogRecordOptions()), _clock);
+        var expected = new List<string>();
+        foreach (var pause in new[] { TimeSpan.Zero, TimeSpan.FromMilliseconds(250), TimeSpan.FromMilliseconds(700), TimeSpan.FromSeconds(2), TimeSpan.FromMinutes(5), TimeSpan.FromMilliseconds(1) })
+        {
+            _clock.Advance(pause);
+            expected.Add(_clock.GetUtcNow().ToString("yyyy-MM-ddTHH:mm:ss.fffZ", System.Globalization.CultureInfo.InvariantCulture));
+            await middleware.InvokeAsync(Request("GET", "example.com", "/", "HTTP/1.1", "203.0.113.7"));
+        }
+
+        Assert.Equal(expected, _sink.Records.Select(r => Json(r).GetProperty("time").GetString()));
+    }
+
+    [Fact]
+    public async Task A_step_of_the_wall_clock_shows_in_the_records_within_a_second()
+    {
+        var clock = new SteppingClock { UtcNow = new DateTimeOffset(2026, 3, 29, 0, 59, 59, 900, TimeSpan.Zero) };
+        var middleware = new AccessLogMiddleware(_ => Task.CompletedTask, _sink, [], Options.Create(new AccessLogRecordOptions()), clock);
+        async Task<string?> TimeOfNextRecord()
+        {
+            await middleware.InvokeAsync(Request("GET", "example.com", "/", "HTTP/1.1", "203.0.113.7"));
+            return Json(_sink.Records[^1]).GetProperty("time").GetString();
+        }
+
+        Assert.Equal("2026-03-29T00:59:59.900Z", await TimeOfNextRecord());
+        clock.Step(TimeSpan.FromHours(1) + TimeSpan.FromMilliseconds(400), monotonic: TimeSpan.FromMilliseconds(400)); // NTP sets the clock an hour on
+        Assert.Equal("2026-03-29T01:00:00.300Z", await TimeOfNextRecord()); // carried forward on the monotonic clock
+        clock.Step(TimeSpan.FromMilliseconds(700), monotonic: TimeSpan.FromMilliseconds(700));
+        Assert.Equal("2026-03-29T02:00:01.000Z", await TimeOfNextRecord());
+    }
+
+    /// <summary>A clock whose wall time can jump while the monotonic timestamp moves on steadily.</summary>
+    private sealed class SteppingClock : TimeProvider
+    {
+        private long _timestamp = 1_000_000;
+
+        public DateTimeOffset UtcNow { get; set; }
+
+        public override DateTimeOffset GetUtcNow() => UtcNow;
+
+        public override long GetTimestamp() => _timestamp;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public void Step(TimeSpan wall, TimeSpan monotonic)
+        {
+            UtcNow += wall;
+            _timestamp += monotonic.Ticks;
+        }
+    }
 }
