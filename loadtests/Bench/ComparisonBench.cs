@@ -40,6 +40,11 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     private const int AccessLogPairs = 6;
     private const int AccessLogPairSeconds = 5;
 
+    // The pairs of the .NET builds are spread over this many starts of both processes: one start's JIT (tiering, dynamic
+    // PGO) can leave a process a few percent faster or slower than the next start of the same build, as much as the
+    // log's cost; nginx has no JIT and keeps its processes.
+    private const int AccessLogProcessStarts = 3;
+
     private static int Port(string system) => Systems.Single(s => s.Name == system).Port;
     private const string Ciphers = "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:ECDHE-ECDSA-AES256-GCM-SHA384:ECDHE-RSA-AES256-GCM-SHA384:ECDHE-ECDSA-CHACHA20-POLY1305:ECDHE-RSA-CHACHA20-POLY1305";
 
@@ -86,17 +91,25 @@ public sealed partial class ComparisonBench(BenchSettings settings)
 
             // The rounds run each system minutes apart, and the drift between them is as large as the access log's
             // cost; pairs of short runs back to back (which one goes first alternates) compare like with like.
-            Console.WriteLine($"access log cost: {AccessLogPairs} alternating pairs of {AccessLogPairSeconds} s per load...");
+            Console.WriteLine($"access log cost: {AccessLogPairs} alternating pairs of {AccessLogPairSeconds} s per load (EdgeProxy's over {AccessLogProcessStarts} process starts)...");
             var pairs = new List<(Measurement Off, Measurement On)>();
-            foreach (var (off, on) in new[] { ("EdgeProxy", LoggingSystem), ("nginx", NginxLoggingSystem) })
+            foreach (var (off, on, starts) in new[] { ("EdgeProxy", LoggingSystem, AccessLogProcessStarts), ("nginx", NginxLoggingSystem, 1) })
             {
-                foreach (var load in new[] { HttpsLoad, Http2Load })
+                for (var start = 0; start < starts; start++)
                 {
-                    for (var i = 0; i < AccessLogPairs; i++)
+                    if (start > 0)
                     {
-                        var first = await MeasureAsync(i % 2 == 0 ? off : on, load, AccessLogPairSeconds);
-                        var second = await MeasureAsync(i % 2 == 0 ? on : off, load, AccessLogPairSeconds);
-                        pairs.Add(i % 2 == 0 ? (first, second) : (second, first));
+                        await RestartAsync([off, on], starters);
+                    }
+
+                    foreach (var load in new[] { HttpsLoad, Http2Load })
+                    {
+                        for (var i = 0; i < AccessLogPairs / starts; i++)
+                        {
+                            var first = await MeasureAsync(i % 2 == 0 ? off : on, load, AccessLogPairSeconds);
+                            var second = await MeasureAsync(i % 2 == 0 ? on : off, load, AccessLogPairSeconds);
+                            pairs.Add(i % 2 == 0 ? (first, second) : (second, first));
+                        }
                     }
                 }
             }
@@ -123,6 +136,20 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             {
                 server.Dispose();
             }
+        }
+    }
+
+    /// <summary>Stops the systems, starts them again and warms them up on both loads, as the rounds' processes were.</summary>
+    private async Task RestartAsync(string[] systems, Dictionary<string, Func<ManagedProcess>> starters)
+    {
+        foreach (var system in systems)
+        {
+            Console.WriteLine($"restarting {system} and warming it up for {settings.WarmUpSeconds} s...");
+            _servers[system].Dispose();
+            _servers[system] = starters[system]();
+            await WaitForPortsAsync([Port(system)]);
+            await Wrk(Port(system), settings.WarmUpSeconds / 2);
+            await H2Load(Port(system), settings.WarmUpSeconds / 2);
         }
     }
 
@@ -226,7 +253,10 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         }
     }
 
-    /// <summary>Starts every server except the EdgeProxy builds of <see cref="WarmUpCurve.Systems"/>, which are returned as starters (see <see cref="WarmUpCurve"/>).</summary>
+    /// <summary>
+    /// Starts every server except the EdgeProxy builds of <see cref="WarmUpCurve.Systems"/>, which are returned as starters
+    /// (see <see cref="WarmUpCurve"/>), with the logging build's (to restart it).
+    /// </summary>
     private Dictionary<string, Func<ManagedProcess>> StartServers()
     {
         File.WriteAllText($"{_work}/backend.conf", $$"""
@@ -303,7 +333,8 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         _servers["nginx"] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx.out");
         _servers[NginxLoggingSystem] = ManagedProcess.Start(0, "nginx", $"-c {_work}/nginx-log.conf -p {_work}", _work, logPath: $"{_work}/logs/nginx-log.out");
         _servers["HAProxy"] = ManagedProcess.Start(0, "haproxy", $"-db -f {_work}/haproxy.cfg", _work, logPath: $"{_work}/logs/haproxy.out");
-        _servers[LoggingSystem] = ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out", stdoutFile: $"{_work}/logs/access.log");
+        ManagedProcess StartLogging() => ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/logging.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/logging.out", stdoutFile: $"{_work}/logs/access.log");
+        _servers[LoggingSystem] = StartLogging();
         // The sample's appsettings.json level (Warning for ASP.NET Core), everything else as YARP ships it.
         string YarpSample(string system) =>
             $"--Logging:LogLevel:Default=Warning --Kestrel:Endpoints:Https:Url=https://127.0.0.1:{Port(system)} " +
@@ -317,6 +348,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             ["EdgeProxy"] = () => ManagedProcess.Start(0, "dotnet", $"{_work}/publish/EdgeProxy.dll --config {_work}/edgeproxy.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/edgeproxy.out"),
             [TrimmedSystem] = () => ManagedProcess.Start(0, $"{_work}/trimmed/EdgeProxy", $"--config {_work}/trimmed.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/trimmed.out"),
             ["EdgeProxy native"] = () => ManagedProcess.Start(0, $"{_work}/native/EdgeProxy", $"--config {_work}/native.json", _work, settings.EdgeProxyEnvironment, $"{_work}/logs/native.out"),
+            [LoggingSystem] = StartLogging, // already running; here to be restarted for the access log pairs
         };
     }
 
