@@ -98,9 +98,10 @@ public sealed class AccessLogJsonFormatter
         WriteKnown(w, Scheme, record.Scheme, ref _scheme);
         WriteOptional(w, Host, record.Host);
         w.WriteString(Path, record.Path);
-        if (!record.Query.IsEmpty)
+        var query = record.Query; // each read of Query looks for the '?' again
+        if (!query.IsEmpty)
         {
-            w.WriteString(Query, record.Query);
+            w.WriteString(Query, query);
         }
 
         WriteKnown(w, Protocol, record.Protocol, ref _protocol);
