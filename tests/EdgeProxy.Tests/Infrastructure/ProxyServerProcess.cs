@@ -115,9 +115,10 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         }, TimeSpan.FromSeconds(60));
         if (!up || process.HasExited)
         {
-            var log = server.Output;
+            // Read only after disposal has waited for the exit: that wait also drains the redirected output, which
+            // HasExited does not (a process that failed fast can be seen exited before its last lines arrive).
             await server.DisposeAsync();
-            throw new InvalidOperationException($"proxy process did not come up:\n{log}");
+            throw new InvalidOperationException($"proxy process did not come up:\n{server.Output}");
         }
 
         return server;
@@ -162,8 +163,9 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync();
         }
+
+        await _process.WaitForExitAsync();
 
         _process.Dispose();
         _ownedDirectory?.Dispose();
