@@ -48,6 +48,13 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether the proxy writes <paramref name="text"/> within 10 s. Its console log is written by a background thread
+    /// and read here through a pipe, so a line can arrive after the state it reports is already visible elsewhere.
+    /// </summary>
+    public Task<bool> LogsAsync(string text) =>
+        Eventually.HoldsAsync(() => Task.FromResult(Output.Contains(text, StringComparison.Ordinal)), TimeSpan.FromSeconds(10));
+
     /// <summary>Starts the proxy on <paramref name="config"/>, its listeners moved to free loopback ports.</summary>
     /// <param name="waitForReady">Wait for <c>/readyz</c> (all listeners bound, start-up work done); false waits only for <c>/healthz</c>, for tests of an unready proxy.</param>
     public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true)
