@@ -8,6 +8,13 @@ public sealed class CollectingLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<string> Lines { get; } = new();
 
+    /// <summary>
+    /// Whether a line matching <paramref name="match"/> is logged within 10 s: for what the product logs just after it
+    /// publishes the state a test waits for (on another thread, so the line can trail it).
+    /// </summary>
+    public Task<bool> LoggedAsync(Func<string, bool> match) =>
+        Eventually.HoldsAsync(() => Task.FromResult(Lines.Any(match)), TimeSpan.FromSeconds(10));
+
     public ILogger CreateLogger(string categoryName) => new Logger(categoryName, Lines);
 
     public void Dispose()

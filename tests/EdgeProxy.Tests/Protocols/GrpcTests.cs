@@ -100,7 +100,7 @@ public sealed class GrpcTests
         reverseProxy["Clusters"]!["dead"] = new JsonObject
         {
             ["HttpRequest"] = new JsonObject { ["Version"] = "2", ["VersionPolicy"] = "RequestVersionExact" },
-            ["Destinations"] = TestConfig.Destinations($"http://127.0.0.1:{FreePort.Next()}"),
+            ["Destinations"] = TestConfig.Destinations("http://127.0.0.1:9"),
         };
         await using var proxy = await ProxyUnderTest.StartAsync(config);
         using var raw = RawClient(proxy);

@@ -84,7 +84,7 @@ public sealed class AccessControlReloadTests
         await proxy.EditInPlaceAsync(edit.ToJsonString());
         var error = await RefusedEditError(proxy, "ReverseProxy:Routes:admin:AuthorizationPolicy");
         Assert.Contains("no access policy 'p'", error);
-        Assert.Contains(logs.Lines, l => l.Contains("Rejected the edit of " + proxy.ConfigPath, StringComparison.Ordinal) && l.Contains(error, StringComparison.Ordinal));
+        Assert.True(await logs.LoggedAsync(l => l.Contains("Rejected the edit of " + proxy.ConfigPath, StringComparison.Ordinal) && l.Contains(error, StringComparison.Ordinal)), string.Join("\n", logs.Lines));
         Assert.Equal(403, await StatusAsync(client, "/admin/x", "198.51.100.1"));
         Assert.Equal(200, await StatusAsync(client, "/admin/x", "203.0.113.1"));
 
@@ -131,7 +131,7 @@ public sealed class AccessControlReloadTests
         Assert.True(await Eventually.HoldsAsync(async () =>
             (await proxy.GetStatusAsync())["accessControl"]!["policies"]!["p"]!["basicAuth"]!["lastError"]?.GetValue<string>()
                 .Contains($"{htpasswd}:2: user 'bob'", StringComparison.Ordinal) ?? false, AppliesWithin), "the broken file is not reported");
-        Assert.Contains(logs.Lines, l => l.Contains($"Rejected the edit of {htpasswd}", StringComparison.Ordinal));
+        Assert.True(await logs.LoggedAsync(l => l.Contains($"Rejected the edit of {htpasswd}", StringComparison.Ordinal)), string.Join("\n", logs.Lines));
         Assert.Equal(200, await StatusAsync(client, "/admin/x", "203.0.113.1", ("alice", "new")));
         Assert.Equal(401, await StatusAsync(client, "/admin/x", "203.0.113.1", ("alice", "newer")));
     }

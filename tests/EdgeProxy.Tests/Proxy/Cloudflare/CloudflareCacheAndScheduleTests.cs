@@ -28,6 +28,14 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
             refresher.State.NextAttemptAt > (clock ?? TimeProvider.System).GetUtcNow() &&
             (refresher.State.ConsecutiveFailures >= attempts || refresher.State.LastSuccessAt is not null)), TimeSpan.FromSeconds(20));
 
+    /// <summary>
+    /// A further failure is counted and the next attempt scheduled: its timer exists (so advancing the clock fires it)
+    /// and everything the failed attempt logs is written, since both come after the failure count.
+    /// </summary>
+    private static Task<bool> FailedAndRescheduledAsync(CloudflareRangeRefresher refresher, int failuresBefore, TimeProvider clock) =>
+        Eventually.HoldsAsync(() => Task.FromResult(
+            refresher.State.ConsecutiveFailures > failuresBefore && refresher.State.NextAttemptAt > clock.GetUtcNow()), TimeSpan.FromSeconds(20));
+
     [Fact]
     public async Task A_restart_with_the_sources_down_serves_the_cached_list_from_the_first_request()
     {
@@ -119,12 +127,12 @@ public sealed class CloudflareCacheAndScheduleTests : IAsyncLifetime
         // Every refresh from now on fails; the list stays and only its age grows past MaxAge (7 days).
         _cloudflare.AnswerStatus("/ips-v4", 500);
         clock.Advance(TimeSpan.FromDays(6));
-        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(refresher.State.ConsecutiveFailures >= 1), TimeSpan.FromSeconds(10)));
+        Assert.True(await FailedAndRescheduledAsync(refresher, 0, clock));
         Assert.False((bool)(await proxy.GetStatusAsync())["cloudflare"]!["stale"]!);
 
         var failures = refresher.State.ConsecutiveFailures;
         clock.Advance(TimeSpan.FromDays(1.5));
-        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(refresher.State.ConsecutiveFailures > failures), TimeSpan.FromSeconds(10)));
+        Assert.True(await FailedAndRescheduledAsync(refresher, failures, clock));
         var ready = await proxy.GetAdminTextAsync("/readyz");
         Assert.StartsWith("200", ready);
         Assert.Contains("cloudflare-ranges: Degraded", ready);

@@ -15,7 +15,7 @@ public sealed class HealthProbeTests
 
         var healthy = await ProxyProcess.RunAsync(["--probe", new Uri(proxy.AdminUri, "/healthz").ToString()], missingConfig);
         var notFound = await ProxyProcess.RunAsync(["--probe", new Uri(proxy.AdminUri, "/no-such-path").ToString()], missingConfig);
-        var refused = await ProxyProcess.RunAsync(["--probe", $"http://127.0.0.1:{FreePort.Next()}/healthz"], missingConfig);
+        var refused = await ProxyProcess.RunAsync(["--probe", "http://127.0.0.1:9/healthz"], missingConfig);
         var notHttp = await ProxyProcess.RunAsync(["--probe", "healthz"], missingConfig);
 
         Assert.True(healthy.ExitCode == 0, healthy.Output);
