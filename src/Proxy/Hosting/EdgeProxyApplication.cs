@@ -11,6 +11,8 @@ using EdgeProxy.Middleware.ClientIp;
 using EdgeProxy.Middleware.Hsts;
 using EdgeProxy.Middleware.HttpsRedirect;
 using EdgeProxy.Ocsp;
+using EdgeProxy.Requests;
+using EdgeProxy.Middleware.Requests;
 using EdgeProxy.OriginPulls;
 using EdgeProxy.ReverseProxy;
 using EdgeProxy.Shutdown;
@@ -96,12 +98,13 @@ internal static class EdgeProxyApplication
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddHttpsPolicy();
+        builder.Services.AddCanonicalRequests();
         builder.Services.AddAccessControl();
         builder.Services.AddAccessLogging();
         builder.Services.AddEdgeProxyDataProtection();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
-            .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server"));
+            .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server").AddKeptEncodedSlashes());
         configureServices?.Invoke(builder.Services);
 
         return builder.Build();
@@ -114,9 +117,10 @@ internal static class EdgeProxyApplication
         app.UseAccessLog();
         app.UseStrictTransportSecurity();
         app.UseClientIp();
+        app.UseRequestNormalization();
         app.UseHttpsRedirect();
-        // Routes match on headers and hosts: only once the client's forged headers are gone (WebApplication would
-        // otherwise route first).
+        // Routes match on headers, hosts and paths: only once the client's forged headers are gone and the path and host
+        // are canonical (WebApplication would otherwise route first).
         app.UseRouting();
         app.UseAccessControl();
         app.MapReverseProxy(proxy =>
