@@ -34,6 +34,11 @@ if (startup.Errors.Count > 0)
 
 if (command.CheckOnly)
 {
+    foreach (var warning in startup.Warnings)
+    {
+        Console.Error.WriteLine($"warning: {warning}");
+    }
+
     Console.WriteLine($"{command.ConfigPath}: configuration is valid ({startup.Summary}).");
     await startup.App!.DisposeAsync();
     return 0;

@@ -64,7 +64,7 @@ internal static class EdgeProxyApplication
 
         app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, file);
         ConfigurePipeline(app);
-        return new EdgeProxyStartup(app, [], proxyConfig.Summary);
+        return new EdgeProxyStartup(app, [], proxyConfig.Summary) { Warnings = proxyConfig.Warnings };
     }
 
     private static WebApplication Build(EdgeProxyCommandLine command, ConfigFile file, Action<IServiceCollection>? configureServices)

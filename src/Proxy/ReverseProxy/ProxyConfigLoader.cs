@@ -83,7 +83,11 @@ internal sealed class ProxyConfigLoader(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors) { Stages = stages };
+        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors)
+        {
+            Stages = stages,
+            Warnings = [.. ShadowedPolicies.Find(config.Routes).Select(w => $"{file}: {w}")],
+        };
     }
 
     /// <summary><c>EdgeProxy:Upstream:ActivityTimeout</c> for a cluster that sets none of its own.</summary>

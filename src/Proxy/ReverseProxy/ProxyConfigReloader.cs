@@ -102,6 +102,10 @@ internal sealed partial class ProxyConfigReloader(
         provider.Update(result.Routes, result.Clusters);
         status.RecordApplied(result, timeProvider.GetUtcNow());
         metrics.ConfigReloads.WithLabels("applied").Inc();
+        foreach (var warning in result.Warnings)
+        {
+            LogShadowedPolicy(warning);
+        }
     }
 
     [LoggerMessage(EventId = EventIds.ConfigApplied, EventName = "ConfigApplied", Level = LogLevel.Information, Message = "Applied {File}: {Summary}.")]
@@ -109,6 +113,9 @@ internal sealed partial class ProxyConfigReloader(
 
     [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes, clusters, access policies and rate limits stay. Problems:\n{Errors}")]
     private partial void LogRejected(string file, string errors);
+
+    [LoggerMessage(EventId = EventIds.ConfigShadowedPolicy, EventName = "ConfigShadowedPolicy", Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogShadowedPolicy(string warning);
 
     [LoggerMessage(EventId = EventIds.ConfigReadFailed, EventName = "ConfigReadFailed", Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]
     private partial void LogReadFailed(string file, string reason);

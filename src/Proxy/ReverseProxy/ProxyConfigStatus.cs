@@ -6,7 +6,7 @@ namespace EdgeProxy.ReverseProxy;
 /// <summary>What the running routes came from and what happened to the latest edit; the <c>config</c> section of <c>/status</c>.</summary>
 internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command, RestartRequiredDetector restartRequired) : IStatusSection
 {
-    private volatile Snapshot _state = new(null, null, 0, 0, null, [], 0, 0);
+    private volatile Snapshot _state = new(null, null, 0, 0, null, [], 0, 0, []);
 
     public string Name => "config";
 
@@ -15,7 +15,7 @@ internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command, RestartReq
     internal void RecordApplied(ProxyConfigLoadResult result, DateTimeOffset now)
     {
         var s = _state;
-        _state = s with { AppliedAt = now, Summary = result.Summary, Routes = result.Routes.Count, Clusters = result.Clusters.Count, Applied = s.Applied + 1, LastErrors = [] };
+        _state = s with { AppliedAt = now, Summary = result.Summary, Routes = result.Routes.Count, Clusters = result.Clusters.Count, Applied = s.Applied + 1, LastErrors = [], Warnings = result.Warnings };
     }
 
     internal void RecordRejected(IReadOnlyList<string> errors, DateTimeOffset now)
@@ -39,10 +39,12 @@ internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command, RestartReq
             ["reloadsRejected"] = s.Rejected,
             // Keys outside the live sections edited since start: they apply only at the next start.
             ["restartRequired"] = StatusJson.Strings(restartRequired.ChangedKeys),
+            // Valid but walking around an access policy or rate limit (a protected route shadowed by a weaker one).
+            ["warnings"] = StatusJson.Strings(s.Warnings),
         };
     }
 
     private sealed record Snapshot(
         DateTimeOffset? AppliedAt, string? Summary, int Routes, int Clusters,
-        DateTimeOffset? RejectedAt, IReadOnlyList<string> LastErrors, long Applied, long Rejected);
+        DateTimeOffset? RejectedAt, IReadOnlyList<string> LastErrors, long Applied, long Rejected, IReadOnlyList<string> Warnings);
 }
