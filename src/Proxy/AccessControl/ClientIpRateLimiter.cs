@@ -5,9 +5,9 @@ namespace EdgeProxy.AccessControl;
 
 /// <summary>
 /// A token bucket per client, as a <see cref="PartitionedRateLimiter{TResource}"/> over the restored client IP's
-/// <see cref="ClientKey"/> (an IPv6 /64 or an IPv4 address by default). Time
-/// comes from <see cref="TimeProvider"/> (tokens are computed on demand, no timer); the number of tracked clients is
-/// bounded: full (idle) buckets are dropped first, then the least recently used.
+/// <see cref="ClientKey"/> (an IPv6 /64 or an IPv4 address by default). Time comes from <see cref="TimeProvider"/>
+/// (tokens are computed on demand, no timer); the number of tracked clients is bounded: full (idle) buckets are dropped
+/// first, then the least recently used.
 /// </summary>
 internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, TimeProvider timeProvider, int maxTrackedClients = ClientIpRateLimiter.DefaultMaxTrackedClients)
     : PartitionedRateLimiter<UInt128>

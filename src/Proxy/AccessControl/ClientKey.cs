@@ -17,7 +17,11 @@ internal sealed class ClientKey
     public ClientKey(AccessControlOptions options)
     {
         // Validated at start (AccessControlOptionsValidator); a shift out of range would silently mask nothing.
-        ArgumentOutOfRangeException.ThrowIfNotEqual(options.IPv6Prefix is >= 1 and <= 128 && options.IPv4Prefix is >= 1 and <= 32, true, nameof(options));
+        if (options.IPv6Prefix is < 1 or > 128 || options.IPv4Prefix is < 1 or > 32)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), $"prefixes /{options.IPv6Prefix} and /{options.IPv4Prefix} are out of range");
+        }
+
         _ipv6Mask = UInt128.MaxValue << (128 - options.IPv6Prefix);
         _ipv4Mask = uint.MaxValue << (32 - options.IPv4Prefix);
     }

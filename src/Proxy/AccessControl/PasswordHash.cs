@@ -75,6 +75,7 @@ internal static class PasswordHash
     /// <summary>
     /// A hash of a random password in the format and at the cost of <paramref name="like"/>. A user name that is not in
     /// the file is checked against it, so that it costs what a wrong password costs (and names cannot be told by timing).
+    /// SHA-crypt and <c>$apr1$</c> keep the salt and rounds of <paramref name="like"/>; bcrypt gets a new salt at its cost.
     /// </summary>
     public static string HashLike(string like)
     {
