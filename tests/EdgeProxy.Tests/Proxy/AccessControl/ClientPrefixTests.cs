@@ -73,11 +73,7 @@ public sealed class ClientPrefixTests
     public async Task Wrong_passwords_from_many_addresses_of_one_slash_64_lock_out_that_slash_64_only()
     {
         await using var backend = await TestBackend.StartAsync("b");
-        var directory = new TempDirectory();
-        await File.WriteAllTextAsync(directory.File("users.htpasswd"), ShaLine("alice", "secret") + "\n");
-        var path = directory.File("appsettings.json");
-        await File.WriteAllTextAsync(path, Config(backend, new JsonObject { ["p"] = Policy(htpasswd: "users.htpasswd", maxFailures: 10) }).ToJsonString());
-        await using var proxy = await ProxyUnderTest.StartInAsync(directory, path);
+        await using var proxy = await StartWithHtpasswdAsync(Config(backend, new JsonObject { ["p"] = Policy(htpasswd: "users.htpasswd", maxFailures: 10) }), ShaLine("alice", "secret"));
         using var client = proxy.HttpFrom(Trusted);
 
         // 11 wrong passwords, each from another address of 2001:db8:1:1::/64 (and each address a fresh IPv4 one).

@@ -21,11 +21,7 @@ public sealed class SharedHtpasswdTests
             ["AuthorizationPolicy"] = "q",
             ["Match"] = new JsonObject { ["Path"] = "/other/{**rest}" },
         };
-        var directory = new TempDirectory();
-        await File.WriteAllTextAsync(directory.File("users.htpasswd"), ShaLine("alice", "a") + "\n" + ShaLine("bob", "b") + "\n");
-        var path = directory.File("appsettings.json");
-        await File.WriteAllTextAsync(path, config.ToJsonString());
-        await using var proxy = await ProxyUnderTest.StartInAsync(directory, path);
+        await using var proxy = await StartWithHtpasswdAsync(config, ShaLine("alice", "a"), ShaLine("bob", "b"));
         using var client = proxy.HttpFrom(Trusted);
 
         var policies = proxy.Services.GetRequiredService<AccessControlState>().Current.Policies;

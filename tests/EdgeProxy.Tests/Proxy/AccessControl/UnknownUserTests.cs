@@ -71,11 +71,7 @@ public sealed class UnknownUserTests
     public async Task Over_a_real_socket_an_unknown_user_is_verified_like_a_wrong_password()
     {
         await using var backend = await TestBackend.StartAsync("b");
-        var directory = new TempDirectory();
-        await File.WriteAllTextAsync(directory.File("users.htpasswd"), ShaLine("alice", "secret") + "\n");
-        var path = directory.File("appsettings.json");
-        await File.WriteAllTextAsync(path, Config(backend, new JsonObject { ["p"] = Policy(htpasswd: "users.htpasswd") }).ToJsonString());
-        await using var proxy = await ProxyUnderTest.StartInAsync(directory, path);
+        await using var proxy = await StartWithHtpasswdAsync(Config(backend, new JsonObject { ["p"] = Policy(htpasswd: "users.htpasswd") }), ShaLine("alice", "secret"));
         using var client = proxy.HttpFrom(Trusted);
         var users = proxy.Services.GetRequiredService<AccessControlState>().Current.Policies["p"].Users!;
 
