@@ -22,6 +22,7 @@ public class AccessPolicyBenchmarks
     private static readonly RequestDelegate Terminal = _ => Task.CompletedTask;
     private readonly string _authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:correct horse battery staple"));
     private string _directory = "";
+    private readonly ClientKey _clientKey = new(new AccessControlOptions());
     private AccessPolicy _policy = null!;
     private DefaultHttpContext _context = null!;
     private AuthorizationMiddleware _middleware = null!;
@@ -44,6 +45,7 @@ public class AccessPolicyBenchmarks
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton(state);
         services.AddSingleton<AccessControlCounters>();
+        services.AddSingleton(_clientKey);
         services.TryAddSingleton<IAuthorizationPolicyProvider, AccessPolicyProvider>();
         services.TryAddSingleton<IAuthorizationMiddlewareResultHandler, AccessResultHandler>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAuthorizationHandler, AccessPolicyHandler>());
@@ -73,7 +75,7 @@ public class AccessPolicyBenchmarks
     public async ValueTask<bool> Judge()
     {
         Reset();
-        return await AccessPolicyHandler.JudgeAsync(_context, _policy) is null;
+        return await AccessPolicyHandler.JudgeAsync(_context, _policy, _clientKey) is null;
     }
 
     [Benchmark]

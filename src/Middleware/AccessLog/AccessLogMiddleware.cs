@@ -52,9 +52,11 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
         var request = context.Request;
         var upgraded = request.Headers.Connection.Count > 0 || HttpMethods.IsConnect(request.Method) ? UpgradedStreamCounter.Install(features) : null;
 
+        var completed = false;
         try
         {
             await next(context);
+            completed = true;
         }
         finally
         {
@@ -74,6 +76,13 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
             }
 
             Fill(context, record, _rayIdHeader);
+            // Thrown before the response started: the server answers 500 after this record is made, whatever status
+            // the pipeline had set. Started: the status already sent stands.
+            if (!completed && !context.Response.HasStarted)
+            {
+                record.Status = StatusCodes.Status500InternalServerError;
+            }
+
             foreach (var enricher in _enrichers)
             {
                 enricher.Enrich(context, record);

@@ -14,6 +14,9 @@ internal sealed class SpoofableHeaders
         "X-Forwarded-For", "X-Forwarded-Host", "X-Forwarded-Proto", "X-Forwarded-Prefix", "X-Forwarded-Port",
         "X-Forwarded-Ssl", "X-Forwarded-Scheme", "Front-End-Https", "X-Url-Scheme", "X-Original-URL", "X-Rewrite-URL",
         "X-Original-For", "X-Real-IP", "Forwarded", "True-Client-IP", "X-Client-IP", "X-Cluster-Client-IP",
+        // Client addresses other proxies, CDNs and load balancers send, which frameworks and plugins read as the client IP.
+        "Client-IP", "X-Originating-IP", "X-Remote-IP", "X-Remote-Addr", "Fastly-Client-IP", "X-ProxyUser-Ip",
+        "Forwarded-For", "X-Forwarded", "X-Envoy-External-Address",
     ];
 
     private readonly FrozenSet<string> _fromAnyPeer = FromAnyPeer.ToFrozenSet(StringComparer.OrdinalIgnoreCase);

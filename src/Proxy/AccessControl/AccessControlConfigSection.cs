@@ -31,12 +31,13 @@ internal sealed class AccessControlConfigSection(
         var before = errors.Count;
         var policies = new Dictionary<string, AccessPolicy>(StringComparer.OrdinalIgnoreCase);
         var live = state.Current;
+        var htpasswd = new Dictionary<string, StagedHtpasswd>(StringComparer.Ordinal);
         foreach (var (name, key, options) in Read(configuration, AccessPolicyOptions.SectionName, file, ReservedPolicyNames, s => s.Get<AccessPolicyOptions>(), policyValidator, errors))
         {
             HtpasswdSource? users = null;
             if (options.BasicAuth is { HtpasswdFile: { } htpasswdFile })
             {
-                users = GetHtpasswd(Path.GetFullPath(htpasswdFile, Path.GetDirectoryName(command.ConfigPath)!), $"{key}:BasicAuth:HtpasswdFile", errors);
+                users = GetHtpasswd(Path.GetFullPath(htpasswdFile, Path.GetDirectoryName(command.ConfigPath)!), $"{key}:BasicAuth:HtpasswdFile", htpasswd, errors);
             }
 
             var guard = live.Policies.TryGetValue(name, out var old) ? old.Guard : new BruteForceGuard(timeProvider);
@@ -97,31 +98,29 @@ internal sealed class AccessControlConfigSection(
 
     public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, state.Current.Policies, state.Current.RateLimits);
 
-    private HtpasswdSource? GetHtpasswd(string path, string key, List<string> errors)
+    /// <summary>
+    /// The one reader of the htpasswd file at <paramref name="path"/> for every policy of this edit that names it (and the
+    /// applied one's, when the file was watched already): an edit of the file then reaches all of them at once.
+    /// </summary>
+    private HtpasswdSource? GetHtpasswd(string path, string key, Dictionary<string, StagedHtpasswd> staged, List<string> errors)
     {
         lock (_lock)
         {
-            if (_htpasswd.TryGetValue(path, out var known))
+            if (!staged.TryGetValue(path, out var entry))
             {
                 // Already watched: its last good users stay in use even while the file is broken (the watcher reports it).
-                known.Refresh();
-                if (known.HasUsers)
-                {
-                    return known;
-                }
+                var source = _htpasswd.GetValueOrDefault(path) ?? new HtpasswdSource(path, timeProvider);
+                var problems = source.Refresh() ?? [];
+                entry = new StagedHtpasswd(source, source.HasUsers ? [] : problems.Count > 0 ? problems : [source.LastError!]);
+                staged[path] = entry;
             }
 
-            var source = known ?? new HtpasswdSource(path, timeProvider);
-            var problems = source.Refresh() ?? [];
-            if (!source.HasUsers)
-            {
-                errors.AddRange(problems.Count > 0 ? problems.Select(p => $"{key}: {p}") : [$"{key}: {source.LastError}"]);
-                return null;
-            }
-
-            return source;
+            errors.AddRange(entry.Problems.Select(p => $"{key}: {p}"));
+            return entry.Source.HasUsers ? entry.Source : null;
         }
     }
+
+    private sealed record StagedHtpasswd(HtpasswdSource Source, List<string> Problems);
 
     private void Apply(Staged staged, IReadOnlyList<RouteConfig> routes)
     {

@@ -16,6 +16,9 @@ internal static class AccessControlExtensions
     {
         services.TryAddSingleton<AccessControlState>();
         services.TryAddSingleton<AccessControlCounters>();
+        services.AddOptions<AccessControlOptions>().BindConfiguration(AccessControlOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessControlOptions>, AccessControlOptionsValidator>());
+        services.TryAddSingleton(sp => new ClientKey(sp.GetRequiredService<IOptions<AccessControlOptions>>().Value));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessPolicyOptions>, AccessPolicyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
         services.AddLiveConfigSection<AccessControlConfigSection>();

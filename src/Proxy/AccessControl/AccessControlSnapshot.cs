@@ -58,7 +58,7 @@ internal sealed class AccessControlState
         return current.RateLimits.TryGetValue(name, out var limit) || (current.Previous?.RateLimits.TryGetValue(name, out limit) ?? false) ? limit : null;
     }
 
-    /// <summary>Every htpasswd file the live policies read.</summary>
+    /// <summary>Every htpasswd file the live policies read (policies naming one file share its reader).</summary>
     public IEnumerable<HtpasswdSource> HtpasswdSources =>
-        _current.Policies.Values.Select(p => p.Users).OfType<HtpasswdSource>().DistinctBy(s => s.Path);
+        _current.Policies.Values.Select(p => p.Users).OfType<HtpasswdSource>().Distinct();
 }

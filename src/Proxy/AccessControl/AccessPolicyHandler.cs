@@ -7,7 +7,7 @@ namespace EdgeProxy.AccessControl;
 /// Judges a request against its route's access policy on the restored client IP (<c>RemoteIpAddress</c> after the
 /// client-IP middleware): deny list, allow list, htpasswd password, brute-force lockout, <c>Satisfy</c>.
 /// </summary>
-internal sealed class AccessPolicyHandler(AccessControlState state) : AuthorizationHandler<AccessPolicyRequirement>
+internal sealed class AccessPolicyHandler(AccessControlState state, ClientKey clientKey) : AuthorizationHandler<AccessPolicyRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessPolicyRequirement requirement)
     {
@@ -17,7 +17,7 @@ internal sealed class AccessPolicyHandler(AccessControlState state) : Authorizat
             return;
         }
 
-        var refusal = await JudgeAsync(http, policy);
+        var refusal = await JudgeAsync(http, policy, clientKey);
         if (refusal is null)
         {
             if (policy.Options.BasicAuth is { ForwardCredentials: false })
@@ -33,7 +33,7 @@ internal sealed class AccessPolicyHandler(AccessControlState state) : Authorizat
         context.Fail(new AuthorizationFailureReason(this, refusal.Reason.Label()));
     }
 
-    internal static async ValueTask<AccessRefusal?> JudgeAsync(HttpContext http, AccessPolicy policy)
+    internal static async ValueTask<AccessRefusal?> JudgeAsync(HttpContext http, AccessPolicy policy, ClientKey clientKey)
     {
         var client = http.Connection.RemoteIpAddress;
         if (client is null || policy.Deny.Contains(client))
@@ -59,7 +59,7 @@ internal sealed class AccessPolicyHandler(AccessControlState state) : Authorizat
         }
 
         var maxFailures = policy.Options.BasicAuth!.MaxFailuresPerMinute;
-        if (policy.Guard.LockedFor(client, maxFailures) is { } lockedFor)
+        if (policy.Guard.LockedFor(clientKey.From(client), maxFailures) is { } lockedFor)
         {
             return new AccessRefusal(policy, AccessRefusalReason.BruteForce, lockedFor);
         }
@@ -71,7 +71,7 @@ internal sealed class AccessPolicyHandler(AccessControlState state) : Authorizat
                 http.User = result.Principal!;
                 return null;
             case BasicAuthOutcome.Wrong:
-                policy.Guard.RecordFailure(client);
+                policy.Guard.RecordFailure(clientKey.From(client));
                 return new AccessRefusal(policy, AccessRefusalReason.Credentials);
             default:
                 return new AccessRefusal(policy, AccessRefusalReason.Credentials);

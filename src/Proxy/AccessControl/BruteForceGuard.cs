@@ -3,8 +3,9 @@ using System.Collections.Concurrent;
 namespace EdgeProxy.AccessControl;
 
 /// <summary>
-/// Wrong passwords per client IP for one policy, in a one-minute window opened by the first failure. Over the limit, the
-/// client is refused (429) until that window has passed, even with the right password. The table is bounded.
+/// Wrong passwords per client (a <see cref="ClientKey"/>: an IPv6 /64 or an IPv4 address by default) for one policy, in
+/// a one-minute window opened by the first failure. Over the limit, the client is refused (429) until that window has
+/// passed, even with the right password. The table is bounded.
 /// </summary>
 internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedClients = BruteForceGuard.DefaultMaxTrackedClients)
 {
@@ -15,9 +16,9 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
     public int TrackedClients => _clients.Count;
 
     /// <summary>When the client is locked out, how long until it is not; else null.</summary>
-    public TimeSpan? LockedFor(IPAddress? client, int maxFailures)
+    public TimeSpan? LockedFor(UInt128 client, int maxFailures)
     {
-        if (maxFailures <= 0 || _clients.IsEmpty || !_clients.TryGetValue(ClientKey.From(client), out var entry))
+        if (maxFailures <= 0 || _clients.IsEmpty || !_clients.TryGetValue(client, out var entry))
         {
             return null;
         }
@@ -30,7 +31,7 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
         }
     }
 
-    public void RecordFailure(IPAddress? client)
+    public void RecordFailure(UInt128 client)
     {
         var now = timeProvider.GetUtcNow();
         if (_clients.Count >= maxTrackedClients)
@@ -38,7 +39,7 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
             Sweep(now);
         }
 
-        var entry = _clients.GetOrAdd(ClientKey.From(client), static _ => new Entry());
+        var entry = _clients.GetOrAdd(client, static _ => new Entry());
         lock (entry)
         {
             if (entry.Failures == 0 || now - entry.WindowStart >= Window)

@@ -4,12 +4,13 @@ using System.Threading.RateLimiting;
 namespace EdgeProxy.AccessControl;
 
 /// <summary>
-/// A token bucket per client IP, as a <see cref="PartitionedRateLimiter{TResource}"/> over the restored client IP. Time
-/// comes from <see cref="TimeProvider"/> (tokens are computed on demand, no timer); the number of tracked clients is
-/// bounded: full (idle) buckets are dropped first, then the least recently used.
+/// A token bucket per client, as a <see cref="PartitionedRateLimiter{TResource}"/> over the restored client IP's
+/// <see cref="ClientKey"/> (an IPv6 /64 or an IPv4 address by default). Time comes from <see cref="TimeProvider"/>
+/// (tokens are computed on demand, no timer); the number of tracked clients is bounded: full (idle) buckets are dropped
+/// first, then the least recently used.
 /// </summary>
 internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, TimeProvider timeProvider, int maxTrackedClients = ClientIpRateLimiter.DefaultMaxTrackedClients)
-    : PartitionedRateLimiter<IPAddress?>
+    : PartitionedRateLimiter<UInt128>
 {
     public const int DefaultMaxTrackedClients = 100_000;
     private readonly ConcurrentDictionary<UInt128, Bucket> _buckets = new();
@@ -20,12 +21,11 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
 
     public int TrackedClients => _buckets.Count;
 
-    public override RateLimiterStatistics? GetStatistics(IPAddress? resource) => null;
+    public override RateLimiterStatistics? GetStatistics(UInt128 resource) => null;
 
-    protected override RateLimitLease AttemptAcquireCore(IPAddress? resource, int permitCount)
+    protected override RateLimitLease AttemptAcquireCore(UInt128 key, int permitCount)
     {
         var now = timeProvider.GetTimestamp();
-        var key = ClientKey.From(resource);
         if (!_buckets.TryGetValue(key, out var bucket))
         {
             if (_buckets.Count >= maxTrackedClients)
@@ -50,8 +50,8 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
         }
     }
 
-    protected override ValueTask<RateLimitLease> AcquireAsyncCore(IPAddress? resource, int permitCount, CancellationToken cancellationToken) =>
-        ValueTask.FromResult(AttemptAcquireCore(resource, permitCount));
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(UInt128 key, int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(key, permitCount));
 
     private void Refill(Bucket bucket, long now)
     {

@@ -8,7 +8,7 @@ namespace EdgeProxy.AccessControl;
 /// <see cref="EnableRateLimitingAttribute"/>), per restored client IP, from the live <c>EdgeProxy:RateLimits</c>.
 /// ASP.NET Core's own rate-limiting middleware reads its policies once at start, so it cannot follow edits.
 /// </summary>
-internal sealed class ClientRateLimitMiddleware(RequestDelegate next, AccessControlState state, AccessControlCounters counters)
+internal sealed class ClientRateLimitMiddleware(RequestDelegate next, AccessControlState state, AccessControlCounters counters, ClientKey clientKey)
 {
     public Task InvokeAsync(HttpContext context)
     {
@@ -18,7 +18,7 @@ internal sealed class ClientRateLimitMiddleware(RequestDelegate next, AccessCont
             return next(context);
         }
 
-        using var lease = limit.Limiter.AttemptAcquire(context.Connection.RemoteIpAddress);
+        using var lease = limit.Limiter.AttemptAcquire(clientKey.From(context.Connection.RemoteIpAddress));
         if (lease.IsAcquired)
         {
             return next(context);

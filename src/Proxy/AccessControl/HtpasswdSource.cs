@@ -23,10 +23,11 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
     private static readonly byte[] ProcessKey = RandomNumberGenerator.GetBytes(32);
 
     // bcrypt costs tens of milliseconds of CPU: a flood of wrong passwords may use this many threads, no more.
-    private static readonly SemaphoreSlim Verifications = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
+    private static readonly SemaphoreSlim VerifySlots = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
 
     private volatile Version? _current;
     private byte[] _contentHash = [];
+    private long _verifications;
 
     public string Path { get; } = path;
 
@@ -40,6 +41,12 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
     public DateTimeOffset? LastErrorAt { get; private set; }
 
     public bool HasUsers => _current is not null;
+
+    /// <summary>Passwords checked against a hash (not answered from memory): right, wrong, and unknown users.</summary>
+    public long Verifications => Interlocked.Read(ref _verifications);
+
+    /// <summary>What an unknown user's password is checked against in the current version (see <see cref="PasswordHash.HashLike"/>).</summary>
+    internal string? UnknownUserHash => _current?.UnknownUserHash;
 
     /// <summary>Reads the file when its content changed. Returns null when nothing changed, else the outcome's errors (empty: applied).</summary>
     public List<string>? Refresh()
@@ -72,7 +79,9 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
             return Refused($"{Path}: no users (an empty file would refuse everyone)");
         }
 
-        _current = new Version(users, timeProvider.GetUtcNow());
+        // Made once per version, like its strongest (costliest) entry.
+        var unknownUserHash = PasswordHash.HashLike(users.Users.Values.MaxBy(PasswordHash.Cost)!);
+        _current = new Version(users, unknownUserHash, timeProvider.GetUtcNow());
         LastError = null;
         LastErrorAt = null;
         return errors;
@@ -136,17 +145,16 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
             return ValueTask.FromResult(BasicAuthResult.Wrong);
         }
 
-        if (!version.Users.Users.TryGetValue(user, out var stored))
-        {
-            return ValueTask.FromResult(BasicAuthResult.Wrong);
-        }
-
-        return VerifyAsync(version, key, user, stored, credentials[(colon + 1)..].ToArray());
+        // An unknown user costs what a wrong password costs: otherwise the answer's time tells which names exist.
+        var known = version.Users.Users.TryGetValue(user, out var stored);
+        return VerifyAsync(version, key, known ? user : null, stored ?? version.UnknownUserHash, credentials[(colon + 1)..].ToArray());
     }
 
-    private async ValueTask<BasicAuthResult> VerifyAsync(Version version, RememberKey key, string user, string stored, byte[] password)
+    /// <summary>Verifies <paramref name="password"/> against <paramref name="stored"/>; <paramref name="user"/> null: not in the file, always wrong.</summary>
+    private async ValueTask<BasicAuthResult> VerifyAsync(Version version, RememberKey key, string? user, string stored, byte[] password)
     {
-        await Verifications.WaitAsync();
+        await VerifySlots.WaitAsync();
+        Interlocked.Increment(ref _verifications);
         bool right;
         try
         {
@@ -154,11 +162,11 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
         }
         finally
         {
-            Verifications.Release();
+            VerifySlots.Release();
             CryptographicOperations.ZeroMemory(password);
         }
 
-        if (!right)
+        if (!right || user is null)
         {
             return BasicAuthResult.Wrong;
         }
@@ -184,7 +192,7 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
         return new BasicAuthResult(BasicAuthOutcome.Ok, principal);
     }
 
-    private sealed record Version(Htpasswd Users, DateTimeOffset LoadedAt)
+    private sealed record Version(Htpasswd Users, string UnknownUserHash, DateTimeOffset LoadedAt)
     {
         public ConcurrentDictionary<RememberKey, RememberedLogin> Remembered { get; } = new();
     }

@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeProxy.Middleware.AccessLog;
 using EdgeProxy.Middleware.ClientIp;
+using EdgeProxy.Tests.Infrastructure;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -202,21 +203,30 @@ public sealed class AccessLogMiddlewareTests
         public void Enrich(HttpContext context, AccessLogRecord record) => record.Route = "web";
     }
 
-    [Fact]
-    public async Task A_request_whose_pipeline_throws_is_recorded_with_the_status_set_so_far_and_the_exception_kept()
+    [Theory]
+    [InlineData(false, 500)] // the server answers 500 after the record is made, whatever status was set
+    [InlineData(true, 502)] // the status already sent stands
+    public async Task A_request_whose_pipeline_throws_is_recorded_with_the_status_the_client_gets_and_the_exception_kept(bool started, int logged)
     {
         var context = Request("GET", "example.com", "/boom", "HTTP/1.1", "203.0.113.7");
+        var response = new StartableResponseFeature();
+        context.Features.Set<IHttpResponseFeature>(response);
 
-        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(context, c =>
+        var thrown = await Assert.ThrowsAsync<InvalidOperationException>(() => RunAsync(context, async c =>
         {
             _clock.Advance(TimeSpan.FromMilliseconds(3));
             c.Response.StatusCode = 502;
+            if (started)
+            {
+                await response.StartAsync();
+            }
+
             throw new InvalidOperationException("backend failed");
         }));
 
         Assert.Equal("backend failed", thrown.Message);
         var record = Assert.Single(_sink.Records);
-        Assert.Equal(502, record.Status);
+        Assert.Equal(logged, record.Status);
         Assert.Equal(3, record.DurationMs);
     }
 

@@ -72,6 +72,16 @@ internal static class AccessControlScenario
     public static Task WriteHtpasswdAsync(ProxyUnderTest proxy, string name, params string[] lines) =>
         File.WriteAllTextAsync(Path.Combine(Path.GetDirectoryName(proxy.ConfigPath)!, name), string.Join('\n', lines) + "\n");
 
+    /// <summary>Starts the proxy with <paramref name="config"/> and, beside it, <c>users.htpasswd</c> holding <paramref name="htpasswdLines"/>.</summary>
+    public static async Task<ProxyUnderTest> StartWithHtpasswdAsync(JsonObject config, params string[] htpasswdLines)
+    {
+        var directory = new TempDirectory();
+        await File.WriteAllTextAsync(directory.File("users.htpasswd"), string.Join('\n', htpasswdLines) + "\n");
+        var path = directory.File("appsettings.json");
+        await File.WriteAllTextAsync(path, config.ToJsonString());
+        return await ProxyUnderTest.StartInAsync(directory, path);
+    }
+
     /// <summary>Sends <c>GET path</c> from <paramref name="client"/>, claiming <paramref name="clientIp"/> in <c>CF-Connecting-IP</c>.</summary>
     public static async Task<HttpResponseMessage> GetAsync(HttpClient client, string path, string? clientIp = null, (string User, string Password)? credentials = null, Version? version = null)
     {

@@ -11,7 +11,11 @@ public sealed class AccessControlUnitTests
 {
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UtcNow);
 
-    private static IPAddress Address(int i) => new([198, 18, (byte)(i >> 8), (byte)i]);
+    private static readonly ClientKey Keys = new(new AccessControlOptions());
+
+    private static UInt128 Address(int i) => Keys.From(new IPAddress([198, 18, (byte)(i >> 8), (byte)i]));
+
+    private static UInt128 Address(string ip) => Keys.From(IPAddress.Parse(ip));
 
     [Fact]
     public void The_rate_limiter_tracks_a_bounded_number_of_client_ips()
@@ -30,7 +34,7 @@ public sealed class AccessControlUnitTests
     public void The_rate_limiter_drops_idle_clients_first_and_keeps_limiting_busy_ones()
     {
         var limiter = new ClientIpRateLimiter(1, 1, _clock, maxTrackedClients: 10);
-        var busy = IPAddress.Parse("203.0.113.1");
+        var busy = Address("203.0.113.1");
         Assert.True(limiter.AttemptAcquire(busy).IsAcquired);
         for (var i = 0; i < 9; i++)
         {
@@ -56,14 +60,14 @@ public sealed class AccessControlUnitTests
         }
 
         Assert.InRange(guard.TrackedClients, 1, 20);
-        var attacker = IPAddress.Parse("203.0.113.9");
+        var attacker = Address("203.0.113.9");
         for (var i = 0; i < 4; i++)
         {
             guard.RecordFailure(attacker);
         }
 
         Assert.NotNull(guard.LockedFor(attacker, 3));
-        Assert.Null(guard.LockedFor(IPAddress.Parse("203.0.113.10"), 3));
+        Assert.Null(guard.LockedFor(Address("203.0.113.10"), 3));
         // Exactly the limit is still allowed; over it is not.
         Assert.Null(guard.LockedFor(attacker, 4));
         _clock.Advance(TimeSpan.FromMinutes(1));
@@ -108,7 +112,7 @@ public sealed class AccessControlUnitTests
         context.Connection.RemoteIpAddress = IPAddress.Parse("203.0.113.1");
         context.Request.Headers.Authorization = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:secret"));
 
-        Assert.Null(await AccessPolicyHandler.JudgeAsync(context, policy));
+        Assert.Null(await AccessPolicyHandler.JudgeAsync(context, policy, Keys));
         Assert.Equal("alice", context.User.Identity!.Name);
     }
 
