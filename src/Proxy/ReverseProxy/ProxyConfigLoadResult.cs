@@ -8,6 +8,9 @@ internal sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, 
     /// <summary>The live sections read from the same file (access policies, rate limits), applied together with the routes.</summary>
     public IReadOnlyList<EdgeProxy.Common.ILiveConfigStage> Stages { get; init; } = [];
 
+    /// <summary>What is ignored but does not stop the edit (unknown <c>Kestrel</c> keys).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
     public bool IsValid => Errors.Count == 0;
 
     public string Summary => $"{Routes.Count} route(s), {Clusters.Count} cluster(s)";

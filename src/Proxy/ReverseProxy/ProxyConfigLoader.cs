@@ -13,6 +13,7 @@ internal sealed class ProxyConfigLoader(
     EdgeProxyCommandLine command,
     IConfigValidator validator,
     IEnumerable<ILiveConfigSection> liveSections,
+    StrictConfigCheck strictCheck,
     IOptions<UpstreamOptions> upstream)
 {
     public const string SectionName = "ReverseProxy";
@@ -26,6 +27,8 @@ internal sealed class ProxyConfigLoader(
         }
 
         var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, configFile).Build();
+        // Unknown keys and wrong shapes first: what the binders below would silently drop.
+        var (errors, warnings) = strictCheck.Check(configuration, file);
         IProxyConfig config;
         try
         {
@@ -33,10 +36,9 @@ internal sealed class ProxyConfigLoader(
         }
         catch (Exception ex)
         {
-            return ProxyConfigLoadResult.Failed($"{file}: {SectionName}: {ex.Message}");
+            return ProxyConfigLoadResult.Failed([.. errors, $"{file}: {SectionName}: {ex.Message}"]);
         }
 
-        var errors = new List<string>();
         // The live sections first (AccessPolicies, RateLimits): routes are judged against the versions in this same edit.
         var stages = liveSections.Select(section => section.Stage(configuration, file, errors)).ToList();
         if (config.Routes.Count == 0)
@@ -83,7 +85,7 @@ internal sealed class ProxyConfigLoader(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors) { Stages = stages };
+        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors) { Stages = stages, Warnings = warnings };
     }
 
     /// <summary><c>EdgeProxy:Upstream:ActivityTimeout</c> for a cluster that sets none of its own.</summary>

@@ -29,6 +29,14 @@ internal sealed partial class ProxyConfigReloader(
         restartRequired.RecordStart(file);
         Apply(result);
         LogApplied(command.ConfigPath, result.Summary);
+        if (!command.CheckOnly)
+        {
+            // --check prints them itself, whatever the log level.
+            foreach (var warning in result.Warnings)
+            {
+                LogIgnoredKey(warning);
+            }
+        }
     }
 
     /// <summary>Reads the file; does nothing when its content is the one seen last, valid or not.</summary>
@@ -109,6 +117,9 @@ internal sealed partial class ProxyConfigReloader(
 
     [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes, clusters, access policies and rate limits stay. Problems:\n{Errors}")]
     private partial void LogRejected(string file, string errors);
+
+    [LoggerMessage(EventId = EventIds.ConfigIgnoredKey, EventName = "ConfigIgnoredKey", Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogIgnoredKey(string warning);
 
     [LoggerMessage(EventId = EventIds.ConfigReadFailed, EventName = "ConfigReadFailed", Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]
     private partial void LogReadFailed(string file, string reason);
