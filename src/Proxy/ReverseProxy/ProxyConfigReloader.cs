@@ -82,8 +82,16 @@ internal sealed partial class ProxyConfigReloader(
             var result = await loader.LoadAsync(file, cancellationToken);
             if (result.IsValid)
             {
+                // Compared with what runs before it is replaced; applied all the same (it may be meant), but said.
+                var loosened = result.Stages.SelectMany(stage => stage.Loosening(result.Routes)).ToList();
                 Apply(result);
                 LogApplied(command.ConfigPath, result.Summary);
+                foreach (var change in loosened)
+                {
+                    LogLoosened(command.ConfigPath, change);
+                }
+
+                status.RecordLoosened(loosened, timeProvider.GetUtcNow());
             }
             else
             {
@@ -117,6 +125,9 @@ internal sealed partial class ProxyConfigReloader(
 
     [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes, clusters, access policies and rate limits stay. Problems:\n{Errors}")]
     private partial void LogRejected(string file, string errors);
+
+    [LoggerMessage(EventId = EventIds.ConfigLoosened, EventName = "ConfigLoosened", Level = LogLevel.Warning, Message = "The edit of {File} weakens access control: {Change}.")]
+    private partial void LogLoosened(string file, string change);
 
     [LoggerMessage(EventId = EventIds.ConfigIgnoredKey, EventName = "ConfigIgnoredKey", Level = LogLevel.Warning, Message = "{Warning}")]
     private partial void LogIgnoredKey(string warning);
