@@ -89,7 +89,7 @@ internal sealed class ConfigSchema
     {
         if (ReferenceEquals(this, other) || other.Kind == Shape.Any)
         {
-            return other.Kind == Shape.Any ? other : this;
+            return other;
         }
 
         if (Kind != other.Kind)

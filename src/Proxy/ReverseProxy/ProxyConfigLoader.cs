@@ -7,7 +7,8 @@ namespace EdgeProxy.ReverseProxy;
 
 /// <summary>
 /// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
-/// YARP would accept but an operator never means: no routes at all, or a route naming a cluster that does not exist.
+/// YARP would accept but an operator never means: no routes at all, a route naming a cluster that does not exist, or a
+/// key no binder reads (<see cref="StrictConfigCheck"/>, over the whole configuration, not only <c>ReverseProxy</c>).
 /// </summary>
 internal sealed class ProxyConfigLoader(
     EdgeProxyCommandLine command,
