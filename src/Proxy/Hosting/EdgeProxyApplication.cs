@@ -49,7 +49,8 @@ internal static class EdgeProxyApplication
         }
 
         var errors = new List<string>();
-        errors.AddRange(StartupOptionsValidation.Validate(app.Services));
+        // Options failures name their key; the file is named like in every other error.
+        errors.AddRange(StartupOptionsValidation.Validate(app.Services).Select(error => $"{file.Path}: {error}"));
         errors.AddRange(CertificateFileCheck.Validate(app.Configuration, app.Environment.ContentRootPath));
 
         ProxyConfigLoadResult proxyConfig;
@@ -60,7 +61,7 @@ internal static class EdgeProxyApplication
         catch (OptionsValidationException ex)
         {
             // YARP's services need options that failed validation above (the data-protection key ring): reported there.
-            proxyConfig = ProxyConfigLoadResult.Failed([.. ex.Failures]);
+            proxyConfig = ProxyConfigLoadResult.Failed([.. ex.Failures.Select(error => $"{file.Path}: {error}")]);
         }
 
         errors.AddRange(proxyConfig.Errors);

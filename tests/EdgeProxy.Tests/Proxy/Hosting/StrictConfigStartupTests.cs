@@ -167,7 +167,7 @@ public sealed class StrictConfigStartupTests : IDisposable
 
             Assert.True(result.ExitCode == 1, result.Output);
             Assert.Contains($"error: {path} is not valid:", result.StandardError);
-            Assert.Contains("EdgeProxy:DataProtection:KeysPath", result.StandardError);
+            Assert.Contains($"  - {path}: EdgeProxy:DataProtection:KeysPath '{_directory.File("keys")}' holds no key", result.StandardError);
             Assert.DoesNotContain("Unhandled exception", result.StandardError);
             Assert.DoesNotContain("   at ", result.StandardError);
         }
