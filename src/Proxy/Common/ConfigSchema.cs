@@ -6,8 +6,8 @@ namespace EdgeProxy.Common;
 
 /// <summary>
 /// The shape of a configuration section, as strict checking knows it: a single value, a list, named entries (a
-/// dictionary whose keys are names, not settings), an object with known keys, or anything (what the proxy hands on
-/// unread, such as YARP's transforms). Built from the options classes, so the known keys are their properties.
+/// dictionary whose keys are names, not settings: policy names, route ids, <c>Metadata</c>), or an object with known
+/// keys. Built from the options classes, so the known keys are their properties.
 /// </summary>
 internal sealed class ConfigSchema
 {
@@ -17,7 +17,6 @@ internal sealed class ConfigSchema
         List,
         Named,
         Object,
-        Any,
     }
 
     private ConfigSchema(Shape kind, ConfigSchema? element, IReadOnlyDictionary<string, ConfigSchema>? keys, bool open, bool warnOnly)
@@ -45,8 +44,6 @@ internal sealed class ConfigSchema
 
     public static ConfigSchema Value { get; } = new(Shape.Value, null, null, false, false);
 
-    public static ConfigSchema Any { get; } = new(Shape.Any, null, null, false, false);
-
     public static ConfigSchema ListOf(ConfigSchema element) => new(Shape.List, element, null, false, false);
 
     public static ConfigSchema NamedEntries(ConfigSchema element) => new(Shape.Named, element, null, false, false);
@@ -71,10 +68,9 @@ internal sealed class ConfigSchema
             }
         }
 
-        foreach (var (key, schema) in overrides)
+        if (overrides.Count > 0)
         {
-            // A key the binder does not see as a property (a flat key read by hand, or one with no setter).
-            keys[key] = schema;
+            throw new InvalidOperationException($"{typeof(T).Name} has no settable property {string.Join(", ", overrides.Keys)}");
         }
 
         return new(Shape.Object, null, keys, false, false);
@@ -87,9 +83,9 @@ internal sealed class ConfigSchema
     /// <summary>Two schemas of the same section (several options classes bind <c>EdgeProxy:ClientIp</c>) as one.</summary>
     public ConfigSchema Merge(ConfigSchema other)
     {
-        if (ReferenceEquals(this, other) || other.Kind == Shape.Any)
+        if (ReferenceEquals(this, other))
         {
-            return other;
+            return this;
         }
 
         if (Kind != other.Kind)

@@ -48,7 +48,6 @@ internal sealed class StrictConfigCheck(IEnumerable<ConfigSchemaSection> section
         var isList = children.Count > 0 && children.All(c => int.TryParse(c, out _));
         var problem = schema.Kind switch
         {
-            ConfigSchema.Shape.Any => null,
             ConfigSchema.Shape.Value when children.Count > 0 => $"expects a single value, not {(isList ? "a list" : "an object")}",
             ConfigSchema.Shape.List when !string.IsNullOrEmpty(value) => $"expects a list such as [\"{value}\"], not the single value '{value}'",
             ConfigSchema.Shape.List when children.Count > 0 && !isList => "expects a list, not an object",
@@ -63,7 +62,7 @@ internal sealed class StrictConfigCheck(IEnumerable<ConfigSchemaSection> section
             return;
         }
 
-        if (schema.Kind is ConfigSchema.Shape.Value or ConfigSchema.Shape.Any)
+        if (schema.Kind == ConfigSchema.Shape.Value)
         {
             return;
         }

@@ -23,11 +23,11 @@ internal static class KestrelSchema
         [.. Tls, ("Url", ConfigSchema.Value), ("Certificate", Certificate), ("Sni", ConfigSchema.NamedEntries(ConfigSchema.Object([.. Tls, ("Certificate", Certificate)])))]);
 
     private static readonly ConfigSchema Limits = ConfigSchema.Object(
-        [.. Common.ConfigurationExtensions.EdgeLimits.Keys
-            .Select(k => k[(KestrelLimitsSetup.SectionName.Length + 1)..]).Where(k => !k.Contains(':'))
-            .Append("MaxRequestLineSize").Select(k => (k, ConfigSchema.Value)),
-         ("Http2", ConfigSchema.Object(("MaxStreamsPerConnection", ConfigSchema.Value))),
-         ("MinRequestBodyDataRate", ConfigSchema.Object(("BytesPerSecond", ConfigSchema.Value), ("GracePeriod", ConfigSchema.Value)))]);
+        ("RequestHeadersTimeout", ConfigSchema.Value), ("KeepAliveTimeout", ConfigSchema.Value), ("MaxRequestHeadersTotalSize", ConfigSchema.Value),
+        ("MaxRequestHeaderCount", ConfigSchema.Value), ("MaxRequestLineSize", ConfigSchema.Value), ("MaxRequestBodySize", ConfigSchema.Value),
+        ("MaxConcurrentConnections", ConfigSchema.Value), ("MaxConcurrentUpgradedConnections", ConfigSchema.Value),
+        ("Http2", ConfigSchema.Object(("MaxStreamsPerConnection", ConfigSchema.Value))),
+        ("MinRequestBodyDataRate", ConfigSchema.Object(("BytesPerSecond", ConfigSchema.Value), ("GracePeriod", ConfigSchema.Value))));
 
     public static ConfigSchema Kestrel { get; } = ConfigSchema.Object(
         ("Endpoints", ConfigSchema.NamedEntries(Endpoint)),
