@@ -81,7 +81,14 @@ internal sealed class StrictConfigCheck(IEnumerable<ConfigSchemaSection> section
             else if (!schema.Open)
             {
                 var message = $"{source}: {childPath}: unknown key{Suggest(child, schema.Keys.Keys)}";
-                (warnOnly ? warnings : errors).Add(warnOnly ? message + " (ignored)" : message);
+                if (warnOnly)
+                {
+                    warnings.Add(message + " (ignored)");
+                }
+                else
+                {
+                    errors.Add(message);
+                }
             }
         }
     }
