@@ -1,6 +1,7 @@
 using EdgeProxy.Common;
 using EdgeProxy.Hosting;
 using EdgeProxy.Tls;
+using Microsoft.Extensions.Options;
 
 // Table of contents: tune the runtime, parse the command line, apply the TLS policy, build and validate everything
 // (EdgeProxyApplication), then either report (--check) or serve.
@@ -26,7 +27,17 @@ if (!command.CheckOnly && OpenSslTlsPolicy.ApplyBeforeFirstUse(command, file) is
     return Invalid(tlsErrors);
 }
 
-var startup = await EdgeProxyApplication.PrepareAsync(command, file);
+EdgeProxyStartup startup;
+try
+{
+    startup = await EdgeProxyApplication.PrepareAsync(command, file);
+}
+catch (OptionsValidationException ex)
+{
+    // Options that a service reads while it is built, before start-up validation has reported them.
+    return Invalid(ex.Failures.ToList());
+}
+
 if (startup.Errors.Count > 0)
 {
     return Invalid(startup.Errors);
@@ -48,6 +59,10 @@ try
 {
     await startup.App!.RunAsync();
     return 0;
+}
+catch (OptionsValidationException ex)
+{
+    return Invalid(ex.Failures.ToList());
 }
 catch (IOException ex)
 {

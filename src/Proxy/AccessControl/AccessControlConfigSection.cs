@@ -17,9 +17,11 @@ internal sealed class AccessControlConfigSection(
     IValidateOptions<RateLimitOptions> rateLimitValidator,
     TimeProvider timeProvider) : ILiveConfigSection
 {
-    // YARP gives these names a meaning of its own; a policy may not take them.
-    private static readonly string[] ReservedPolicyNames = ["Default", "Anonymous"];
-    private static readonly string[] ReservedRateLimitNames = ["Default", "Disable"];
+    // YARP gives these names a meaning of its own; a policy may not take them. A route may name only the second:
+    // "Anonymous" (explicitly open) and "Disable" (no limit). "Default" would be ASP.NET Core's default policy and
+    // global limiter, which the proxy does not define (a route naming the default policy answered every request 500).
+    private static readonly string[] ReservedPolicyNames = ["Default", AccessLoosening.Anonymous];
+    private static readonly string[] ReservedRateLimitNames = ["Default", AccessLoosening.Disable];
 
     private readonly Dictionary<string, HtpasswdSource> _htpasswd = new(StringComparer.Ordinal);
     private readonly Lock _lock = new();
@@ -122,6 +124,9 @@ internal sealed class AccessControlConfigSection(
 
     private sealed record StagedHtpasswd(HtpasswdSource Source, List<string> Problems);
 
+    private IReadOnlyList<string> Loosening(Staged staged, IReadOnlyList<RouteConfig> routes) =>
+        AccessLoosening.Find(state.Current, staged.Policies, staged.RateLimits, routes);
+
     private void Apply(Staged staged, IReadOnlyList<RouteConfig> routes)
     {
         lock (_lock)
@@ -172,19 +177,21 @@ internal sealed class AccessControlConfigSection(
                 return;
             }
 
-            if (route.AuthorizationPolicy is { Length: > 0 } policy && !ReservedPolicyNames.Contains(policy, StringComparer.OrdinalIgnoreCase) && !policies.ContainsKey(policy))
+            if (route.AuthorizationPolicy is { Length: > 0 } policy && !policy.Equals(AccessLoosening.Anonymous, StringComparison.OrdinalIgnoreCase) && !policies.ContainsKey(policy))
             {
-                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName}");
+                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName}; name one of them, or '{AccessLoosening.Anonymous}' for a route open to everyone");
             }
 
-            if (route.RateLimiterPolicy is { Length: > 0 } limit && !ReservedRateLimitNames.Contains(limit, StringComparer.OrdinalIgnoreCase) && !rateLimits.ContainsKey(limit))
+            if (route.RateLimiterPolicy is { Length: > 0 } limit && !limit.Equals(AccessLoosening.Disable, StringComparison.OrdinalIgnoreCase) && !rateLimits.ContainsKey(limit))
             {
-                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName}");
+                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName}; name one of them, or '{AccessLoosening.Disable}' for none");
             }
         }
 
         public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, policies, rateLimits);
 
         public void Apply(IReadOnlyList<RouteConfig> routes) => owner.Apply(this, routes);
+
+        public IReadOnlyList<string> Loosening(IReadOnlyList<RouteConfig> routes) => owner.Loosening(this, routes);
     }
 }

@@ -22,6 +22,9 @@ internal static class AccessControlExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessPolicyOptions>, AccessPolicyOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RateLimitOptions>, RateLimitOptionsValidator>());
         services.AddLiveConfigSection<AccessControlConfigSection>();
+        services.AddConfigSchema(AccessControlOptions.SectionName, ConfigSchema.Of<AccessControlOptions>());
+        services.AddConfigSchema(AccessPolicyOptions.SectionName, ConfigSchema.NamedEntries(ConfigSchema.Of<AccessPolicyOptions>(("BasicAuth", ConfigSchema.Of<BasicAuthOptions>()))));
+        services.AddConfigSchema(RateLimitOptions.SectionName, ConfigSchema.NamedEntries(ConfigSchema.Of<RateLimitOptions>()));
 
         // Ours before AddAuthorization's TryAdd of the defaults.
         services.TryAddSingleton<IAuthorizationPolicyProvider, AccessPolicyProvider>();

@@ -18,7 +18,9 @@ internal static class AccessLogSetupExtensions
     public static IServiceCollection AddAccessLogging(this IServiceCollection services)
     {
         services.AddOptions<AccessLogOptions>().BindConfiguration(AccessLogOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(AccessLogOptions.SectionName, ConfigSchema.Of<AccessLogOptions>());
         services.AddOptions<SyslogOptions>().BindConfiguration(SyslogOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(SyslogOptions.SectionName, ConfigSchema.Of<SyslogOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AccessLogOptions>, AccessLogOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SyslogOptions>, SyslogOptionsValidator>());
         services.AddOptions<AccessLogOptions>().PostConfigure<IHostEnvironment>((options, environment) =>

@@ -14,6 +14,7 @@ internal static class AdminExtensions
     {
         services.AddOptions<AdminOptions>().BindConfiguration(AdminOptions.SectionName)
             .ValidateOnStart();
+        services.AddConfigSchema(AdminOptions.SectionName, ConfigSchema.Of<AdminOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<AdminOptions>, AdminOptionsValidator>());
         services.TryAddSingleton<AdminListener>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AdminListener>(sp => sp.GetRequiredService<AdminListener>()));

@@ -34,7 +34,9 @@ internal static class ClientIpSetupExtensions
             options.TrustedPeerHeaderPrefix = "cf-";
         });
         services.AddOptions<ClientIpOptions>().BindConfiguration(ClientIpTrustOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(ClientIpTrustOptions.SectionName, ConfigSchema.Of<ClientIpOptions>());
         services.AddOptions<ClientIpTrustOptions>().BindConfiguration(ClientIpTrustOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(ClientIpTrustOptions.SectionName, ConfigSchema.Of<ClientIpTrustOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientIpOptions>, ClientIpOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ClientIpTrustOptions>, ClientIpTrustOptionsValidator>());
         services.AddPublicEndpointSetup<TrustedPeerEndpointSetup>();

@@ -10,7 +10,9 @@ internal static class CloudflareExtensions
     public static IServiceCollection AddCloudflareRanges(this IServiceCollection services)
     {
         services.AddOptions<CloudflareOptions>().BindConfiguration(CloudflareOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(CloudflareOptions.SectionName, ConfigSchema.Of<CloudflareOptions>());
         services.AddOptions<CloudflareTrustOptions>().BindConfiguration(CloudflareTrustOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(CloudflareTrustOptions.SectionName, ConfigSchema.Of<CloudflareTrustOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<CloudflareOptions>, CloudflareOptionsValidator>());
         services.TryAddSingleton(sp => new CloudflareRangeCache(
             sp.GetRequiredService<DataDirectory>().Resolve(sp.GetRequiredService<IOptions<CloudflareOptions>>().Value.CacheFile)));

@@ -11,7 +11,8 @@ internal static class EventIds
     public const int ConfigReadFailed = 105;
     public const int ConfigUpstreamError = 106;
     public const int ConfigRestartRequired = 107;
-    public const int ConfigShadowedPolicy = 108;
+    public const int ConfigWarning = 108;
+    public const int ConfigLoosened = 109;
 
     // Admin and first run
     public const int AdminExposed = 161;

@@ -53,4 +53,15 @@ internal static class ExtensionPointExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<ILiveConfigSection, T>(sp => sp.GetRequiredService<T>()));
         return services;
     }
+
+    /// <summary>
+    /// Declares the keys of a section the feature reads (see <see cref="StrictConfigCheck"/>): any other key under it is
+    /// refused. Several features may declare the same section; their keys add up.
+    /// </summary>
+    public static IServiceCollection AddConfigSchema(this IServiceCollection services, string path, ConfigSchema schema)
+    {
+        services.TryAddSingleton<StrictConfigCheck>();
+        services.AddSingleton(new ConfigSchemaSection(path, schema));
+        return services;
+    }
 }

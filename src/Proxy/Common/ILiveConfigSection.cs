@@ -27,6 +27,9 @@ internal interface ILiveConfigStage
     /// <summary>The route as YARP's validator should see it when this version is applied.</summary>
     RouteConfig ForYarpValidation(RouteConfig route);
 
+    /// <summary>What this version weakens on the routes that stay, compared with the live one (one line per change, naming the route).</summary>
+    IReadOnlyList<string> Loosening(IReadOnlyList<RouteConfig> routes);
+
     /// <summary>Makes this version the live one; called just before the routes are swapped.</summary>
     void Apply(IReadOnlyList<RouteConfig> routes);
 }

@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ internal static class DataProtectionExtensions
     {
         services.AddDataProtection().SetApplicationName(KeyRingOptions.ApplicationName);
         services.AddOptions<KeyRingOptions>().BindConfiguration(KeyRingOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(KeyRingOptions.SectionName, ConfigSchema.Of<KeyRingOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<KeyRingOptions>, KeyRingOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KeyManagementOptions>, KeyRingStorageSetup>());
         return services;

@@ -23,7 +23,7 @@ internal sealed class KeyRingOptionsValidator(IHostEnvironment environment, Time
             errors.Add($"{KeyRingOptions.SectionName}:KeyLifetime {lifetime} must be at least {KeyRingOptions.MinimumKeyLifetime.TotalDays} days");
         }
 
-        if (!options.GenerateKeys && ReadOnlyRingError(options) is { } ringError)
+        if ((options.GenerateKeys ? NotWritableError(options) : ReadOnlyRingError(options)) is { } ringError)
         {
             errors.Add(ringError);
         }
@@ -54,6 +54,28 @@ internal sealed class KeyRingOptionsValidator(IHostEnvironment environment, Time
         return newest > time.GetUtcNow()
             ? null
             : $"{KeyRingOptions.SectionName}:KeysPath '{directory}': every key has expired (the newest on {newest.ToString("u", CultureInfo.InvariantCulture)}) and {KeyRingOptions.SectionName}:GenerateKeys is false: add a newer key";
+    }
+
+    /// <summary>
+    /// A ring the proxy must write to in a directory it cannot write (a mounted Secret without <c>GenerateKeys: false</c>):
+    /// data protection would fail at the first affinity value instead. Probed with a file deleted as it is closed.
+    /// </summary>
+    private string? NotWritableError(KeyRingOptions options)
+    {
+        if (options.ResolveKeysPath(environment.ContentRootPath) is not { } directory || !Directory.Exists(directory))
+        {
+            return null;
+        }
+
+        try
+        {
+            using var probe = File.Create(Path.Combine(directory, $".write-test-{Guid.NewGuid():N}"), 1, FileOptions.DeleteOnClose);
+            return null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return $"{KeyRingOptions.SectionName}:KeysPath '{directory}' is not writable ({ex.Message}) and {KeyRingOptions.SectionName}:GenerateKeys is true: make it writable, or put a key in it and set GenerateKeys to false";
+        }
     }
 
     /// <summary>A key file's <c>expirationDate</c>, or null for a file that is not a key (e.g. a revocation).</summary>

@@ -51,15 +51,26 @@ internal static class EdgeProxyApplication
         }
 
         var errors = new List<string>();
-        errors.AddRange(StartupOptionsValidation.Validate(app.Services));
+        // Options failures name their key; the file is named like in every other error.
+        errors.AddRange(StartupOptionsValidation.Validate(app.Services).Select(error => $"{file.Path}: {error}"));
         errors.AddRange(CertificateFileCheck.Validate(app.Configuration, app.Environment.ContentRootPath));
 
-        var proxyConfig = await app.Services.GetRequiredService<ProxyConfigLoader>().LoadAsync(file, cancellationToken);
+        ProxyConfigLoadResult proxyConfig;
+        try
+        {
+            proxyConfig = await app.Services.GetRequiredService<ProxyConfigLoader>().LoadAsync(file, cancellationToken);
+        }
+        catch (OptionsValidationException ex)
+        {
+            // YARP's services need options that failed validation above (the data-protection key ring): reported there.
+            proxyConfig = ProxyConfigLoadResult.Failed([.. ex.Failures.Select(error => $"{file.Path}: {error}")]);
+        }
+
         errors.AddRange(proxyConfig.Errors);
         if (errors.Count > 0)
         {
             await app.DisposeAsync();
-            return EdgeProxyStartup.Failed(errors);
+            return EdgeProxyStartup.Failed([.. errors.Distinct()]);
         }
 
         app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, file);
@@ -85,6 +96,8 @@ internal static class EdgeProxyApplication
         builder.Services.AddSingleton(command);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);
+        builder.Services.AddConfigSchema(EdgeProxyOptions.SectionName, ConfigSchema.Of<EdgeProxyOptions>());
+        builder.Services.AddConfigSchema("Kestrel", KestrelSchema.Kestrel.AsWarnOnly());
         builder.Services.AddSingleton(sp => DataDirectory.From(sp.GetRequiredService<IOptions<EdgeProxyOptions>>().Value.DataPath, builder.Environment.ContentRootPath));
 
         builder.Services.AddTlsPolicy();

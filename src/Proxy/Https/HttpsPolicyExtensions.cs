@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using EdgeProxy.Middleware.Hsts;
 using EdgeProxy.Middleware.HttpsRedirect;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -14,6 +15,7 @@ internal static class HttpsPolicyExtensions
     {
         services.AddStrictTransportSecurity();
         services.AddOptions<HstsOptions>().BindConfiguration(HstsSectionName).ValidateOnStart();
+        services.AddConfigSchema(HstsSectionName, ConfigSchema.Of<HstsOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HstsOptions>, HstsOptionsValidator>());
         services.AddHttpsRedirect();
         services.AddOptions<HttpsRedirectOptions>()
@@ -26,6 +28,7 @@ internal static class HttpsPolicyExtensions
                 options.AcmeChallengeOverHttp = section.GetValue("AcmeChallengeOverHttp", false);
             })
             .ValidateOnStart();
+        services.AddConfigSchema("EdgeProxy", ConfigSchema.Object(("HttpsRedirect", ConfigSchema.Value), ("HttpsPort", ConfigSchema.Value), ("AcmeChallengeOverHttp", ConfigSchema.Value)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpsRedirectOptions>, HttpsRedirectOptionsValidator>());
         return services;
     }

@@ -15,6 +15,7 @@ internal static class OcspExtensions
         if (!services.Any(d => d.ServiceType == typeof(OcspStapler)))
         {
             services.AddOptions<OcspOptions>().BindConfiguration(OcspOptions.SectionName).ValidateOnStart();
+            services.AddConfigSchema(OcspOptions.SectionName, ConfigSchema.Of<OcspOptions>());
             services.AddHttpClient(OcspResponderClient.HttpClientName)
                 .ConfigurePrimaryHttpMessageHandler(sp => OcspResponderClient.CreateHandler(sp.GetRequiredService<OcspProxyListener>().MachineProxy));
             services.AddStatusSection<OcspStatusSection>();

@@ -13,6 +13,7 @@ internal static class OriginPullExtensions
     public static IServiceCollection AddAuthenticatedOriginPulls(this IServiceCollection services)
     {
         services.AddOptions<OriginPullOptions>().BindConfiguration(OriginPullOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(OriginPullOptions.SectionName, ConfigSchema.Of<OriginPullOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OriginPullOptions>, OriginPullOptionsValidator>());
         services.TryAddSingleton(sp => OriginPullTrust.Load(
             sp.GetRequiredService<IOptions<OriginPullOptions>>().Value, sp.GetRequiredService<IHostEnvironment>().ContentRootPath,

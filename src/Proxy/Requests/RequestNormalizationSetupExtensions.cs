@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using EdgeProxy.Middleware;
 using EdgeProxy.Middleware.Requests;
 using Yarp.ReverseProxy.Forwarder;
@@ -15,6 +16,7 @@ internal static class RequestNormalizationSetupExtensions
     {
         services.AddRequestNormalization();
         services.AddOptions<RequestNormalizationOptions>().BindConfiguration(SectionName).ValidateOnStart();
+        services.AddConfigSchema(SectionName, ConfigSchema.Of<RequestNormalizationOptions>());
         return services;
     }
 

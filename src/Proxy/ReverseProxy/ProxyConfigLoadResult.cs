@@ -8,7 +8,7 @@ internal sealed record ProxyConfigLoadResult(IReadOnlyList<RouteConfig> Routes, 
     /// <summary>The live sections read from the same file (access policies, rate limits), applied together with the routes.</summary>
     public IReadOnlyList<EdgeProxy.Common.ILiveConfigStage> Stages { get; init; } = [];
 
-    /// <summary>What is valid but walks around an access policy or rate limit (<see cref="ShadowedPolicies"/>), file named.</summary>
+    /// <summary>What is valid but worth a word, file named: unknown <c>Kestrel</c> keys, routes that walk around a policy (<see cref="ShadowedPolicies"/>).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     public bool IsValid => Errors.Count == 0;

@@ -7,12 +7,14 @@ namespace EdgeProxy.ReverseProxy;
 
 /// <summary>
 /// Turns the configuration file's bytes into routes and clusters with YARP's own binder and validator, and refuses what
-/// YARP would accept but an operator never means: no routes at all, or a route naming a cluster that does not exist.
+/// YARP would accept but an operator never means: no routes at all, a route naming a cluster that does not exist, or a
+/// key no binder reads (<see cref="StrictConfigCheck"/>, over the whole configuration, not only <c>ReverseProxy</c>).
 /// </summary>
 internal sealed class ProxyConfigLoader(
     EdgeProxyCommandLine command,
     IConfigValidator validator,
     IEnumerable<ILiveConfigSection> liveSections,
+    StrictConfigCheck strictCheck,
     IOptions<UpstreamOptions> upstream)
 {
     public const string SectionName = "ReverseProxy";
@@ -26,6 +28,8 @@ internal sealed class ProxyConfigLoader(
         }
 
         var configuration = new ConfigurationBuilder().AddEdgeProxySources(command, configFile).Build();
+        // Unknown keys and wrong shapes first: what the binders below would silently drop.
+        var (errors, warnings) = strictCheck.Check(configuration, file);
         IProxyConfig config;
         try
         {
@@ -33,10 +37,9 @@ internal sealed class ProxyConfigLoader(
         }
         catch (Exception ex)
         {
-            return ProxyConfigLoadResult.Failed($"{file}: {SectionName}: {ex.Message}");
+            return ProxyConfigLoadResult.Failed([.. errors, $"{file}: {SectionName}: {ex.Message}"]);
         }
 
-        var errors = new List<string>();
         // The live sections first (AccessPolicies, RateLimits): routes are judged against the versions in this same edit.
         var stages = liveSections.Select(section => section.Stage(configuration, file, errors)).ToList();
         if (config.Routes.Count == 0)
@@ -86,7 +89,7 @@ internal sealed class ProxyConfigLoader(
         return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors)
         {
             Stages = stages,
-            Warnings = [.. ShadowedPolicies.Find(config.Routes).Select(w => $"{file}: {w}")],
+            Warnings = [.. warnings, .. ShadowedPolicies.Find(config.Routes).Select(w => $"{file}: {w}")],
         };
     }
 

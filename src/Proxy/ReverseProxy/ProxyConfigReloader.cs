@@ -74,8 +74,16 @@ internal sealed partial class ProxyConfigReloader(
             var result = await loader.LoadAsync(file, cancellationToken);
             if (result.IsValid)
             {
+                // Compared with what runs before it is replaced; applied all the same (it may be meant), but said.
+                var loosened = result.Stages.SelectMany(stage => stage.Loosening(result.Routes)).ToList();
                 Apply(result);
                 LogApplied(command.ConfigPath, result.Summary);
+                foreach (var change in loosened)
+                {
+                    LogLoosened(command.ConfigPath, change);
+                }
+
+                status.RecordLoosened(loosened, timeProvider.GetUtcNow());
             }
             else
             {
@@ -102,9 +110,13 @@ internal sealed partial class ProxyConfigReloader(
         provider.Update(result.Routes, result.Clusters);
         status.RecordApplied(result, timeProvider.GetUtcNow());
         metrics.ConfigReloads.WithLabels("applied").Inc();
-        foreach (var warning in result.Warnings)
+        // --check prints them itself, whatever the log level.
+        if (!command.CheckOnly)
         {
-            LogShadowedPolicy(warning);
+            foreach (var warning in result.Warnings)
+            {
+                LogWarning(warning);
+            }
         }
     }
 
@@ -114,8 +126,11 @@ internal sealed partial class ProxyConfigReloader(
     [LoggerMessage(EventId = EventIds.ConfigRejected, EventName = "ConfigRejected", Level = LogLevel.Error, Message = "Rejected the edit of {File}; the running routes, clusters, access policies and rate limits stay. Problems:\n{Errors}")]
     private partial void LogRejected(string file, string errors);
 
-    [LoggerMessage(EventId = EventIds.ConfigShadowedPolicy, EventName = "ConfigShadowedPolicy", Level = LogLevel.Warning, Message = "{Warning}")]
-    private partial void LogShadowedPolicy(string warning);
+    [LoggerMessage(EventId = EventIds.ConfigLoosened, EventName = "ConfigLoosened", Level = LogLevel.Warning, Message = "The edit of {File} weakens access control: {Change}.")]
+    private partial void LogLoosened(string file, string change);
+
+    [LoggerMessage(EventId = EventIds.ConfigWarning, EventName = "ConfigWarning", Level = LogLevel.Warning, Message = "{Warning}")]
+    private partial void LogWarning(string warning);
 
     [LoggerMessage(EventId = EventIds.ConfigReadFailed, EventName = "ConfigReadFailed", Level = LogLevel.Warning, Message = "Could not read {File} ({Reason}); will retry on the next change.")]
     private partial void LogReadFailed(string file, string reason);

@@ -18,6 +18,15 @@ internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command, RestartReq
         _state = s with { AppliedAt = now, Summary = result.Summary, Routes = result.Routes.Count, Clusters = result.Clusters.Count, Applied = s.Applied + 1, LastErrors = [], Warnings = result.Warnings };
     }
 
+    internal void RecordLoosened(IReadOnlyList<string> changes, DateTimeOffset now)
+    {
+        if (changes.Count > 0)
+        {
+            var s = _state;
+            _state = s with { Loosened = [.. s.Loosened, .. changes.Select(change => $"{now:u} {change}")] };
+        }
+    }
+
     internal void RecordRejected(IReadOnlyList<string> errors, DateTimeOffset now)
     {
         var s = _state;
@@ -39,12 +48,17 @@ internal sealed class ProxyConfigStatus(EdgeProxyCommandLine command, RestartReq
             ["reloadsRejected"] = s.Rejected,
             // Keys outside the live sections edited since start: they apply only at the next start.
             ["restartRequired"] = StatusJson.Strings(restartRequired.ChangedKeys),
-            // Valid but walking around an access policy or rate limit (a protected route shadowed by a weaker one).
+            // Valid but worth a word: unknown Kestrel keys, a protected route shadowed by a weaker one.
             ["warnings"] = StatusJson.Strings(s.Warnings),
+            // Edits since start that weakened a route's access policy or rate limit (applied, and logged as warnings).
+            ["loosened"] = StatusJson.Strings(s.Loosened),
         };
     }
 
     private sealed record Snapshot(
         DateTimeOffset? AppliedAt, string? Summary, int Routes, int Clusters,
-        DateTimeOffset? RejectedAt, IReadOnlyList<string> LastErrors, long Applied, long Rejected, IReadOnlyList<string> Warnings);
+        DateTimeOffset? RejectedAt, IReadOnlyList<string> LastErrors, long Applied, long Rejected, IReadOnlyList<string> Warnings)
+    {
+        public IReadOnlyList<string> Loosened { get; init; } = [];
+    }
 }

@@ -27,17 +27,20 @@ internal static class ReverseProxyExtensions
         services.TryAddSingleton(new InMemoryConfigProvider([], []));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IProxyConfigProvider, InMemoryConfigProvider>(sp => sp.GetRequiredService<InMemoryConfigProvider>()));
         services.TryAddSingleton<ProxyConfigLoader>();
+        services.AddConfigSchema(ProxyConfigLoader.SectionName, ReverseProxySchema.Routes.AsOpen());
         services.TryAddSingleton<ProxyConfigStatus>();
         services.TryAddSingleton<RestartRequiredDetector>();
         services.TryAddSingleton<ProxyConfigReloader>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, ConfigFileWatcher>());
         services.AddOptions<ConfigFileWatcherOptions>().BindConfiguration(ConfigFileWatcherOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(ConfigFileWatcherOptions.SectionName, ConfigSchema.Of<ConfigFileWatcherOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConfigFileWatcherOptions>, ConfigFileWatcherOptionsValidator>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, ProxyConfigStatus>(sp => sp.GetRequiredService<ProxyConfigStatus>()));
         services.AddStatusSection<ProxyStatusSection>();
         services.AddMetricsPublisher<DestinationHealthMetrics>();
         services.AddReadinessCheck<ProxyConfigReadinessCheck>("proxy-config");
         services.AddOptions<UpstreamOptions>().BindConfiguration(UpstreamOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(UpstreamOptions.SectionName, ConfigSchema.Of<UpstreamOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UpstreamOptions>, UpstreamOptionsValidator>());
         // Replaces YARP's own factory (registered with TryAdd by AddReverseProxy).
         services.AddSingleton<IForwarderHttpClientFactory, UpstreamHttpClientFactory>();

@@ -10,6 +10,7 @@ internal static class ShutdownExtensions
     public static IServiceCollection AddGracefulShutdown(this IServiceCollection services)
     {
         services.AddOptions<ShutdownOptions>().BindConfiguration(ShutdownOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(ShutdownOptions.SectionName, ConfigSchema.Of<ShutdownOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ShutdownOptions>, ShutdownOptionsValidator>());
         services.TryAddSingleton<DrainState>();
         services.AddSingleton<IHostLifetime, DrainingLifetime>(); // replaces the console lifetime

@@ -22,6 +22,7 @@ internal static class TlsExtensions
     public static IServiceCollection AddTlsPolicy(this IServiceCollection services)
     {
         services.AddOptions<TlsOptions>().BindConfiguration(TlsOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(TlsOptions.SectionName, ConfigSchema.Of<TlsOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TlsOptions>, TlsOptionsValidator>());
         services.TryAddSingleton<CertificateInventory>();
         services.TryAddSingleton<CertificateExpiryMonitor>();

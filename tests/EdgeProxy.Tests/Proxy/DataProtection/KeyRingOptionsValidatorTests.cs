@@ -41,6 +41,13 @@ public sealed class KeyRingOptionsValidatorTests : IDisposable
     public void A_writable_ring_may_start_empty_or_missing() => Assert.Null(Validate("keys", generateKeys: true));
 
     [Fact]
+    public void A_ring_the_proxy_must_write_in_a_directory_it_cannot_write_is_refused()
+    {
+        // Linux's /proc takes no new file, not even from root (tests may run as root, for whom permissions do not apply).
+        Assert.Contains("EdgeProxy:DataProtection:KeysPath '/proc' is not writable", Validate("/proc", generateKeys: true));
+    }
+
+    [Fact]
     public void A_blank_keys_path_is_refused_naming_the_key() =>
         Assert.Contains("EdgeProxy:DataProtection:KeysPath", Validate(" ", generateKeys: true));
 
