@@ -154,6 +154,24 @@ public sealed class StrictConfigStartupTests : IDisposable
     }
 
     [Fact]
+    public async Task Check_warns_of_a_policy_limited_to_some_methods_beside_an_open_catch_all()
+    {
+        var config = ValidConfig();
+        config["EdgeProxy"]!["AccessPolicies"] = new JsonObject { ["office"] = new JsonObject { ["AllowFrom"] = new JsonArray("10.9.9.0/24") } };
+        config["ReverseProxy"]!["Routes"]!["private"] = new JsonObject
+        {
+            ["ClusterId"] = "main",
+            ["AuthorizationPolicy"] = "office",
+            ["Match"] = new JsonObject { ["Path"] = "/private/{**r}", ["Methods"] = new JsonArray("GET", "POST") },
+        };
+        var path = Write(config);
+
+        var result = await CheckAsync(config, 0);
+
+        Assert.Contains($"warning: {path}: ReverseProxy:Routes:private has AuthorizationPolicy 'office' only for Methods [GET, POST]; route 'all' (no AuthorizationPolicy)", result.StandardError);
+    }
+
+    [Fact]
     public async Task A_read_only_key_ring_without_a_key_exits_one_with_the_key_and_no_stack_trace()
     {
         Directory.CreateDirectory(_directory.File("keys"));
