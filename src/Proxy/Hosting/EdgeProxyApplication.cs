@@ -3,6 +3,7 @@ using EdgeProxy.AccessLog;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
+using EdgeProxy.Connections;
 using EdgeProxy.DataProtection;
 using EdgeProxy.Https;
 using EdgeProxy.Metrics;
@@ -110,6 +111,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddProxyMetrics();
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();
+        builder.Services.AddIdleConnectionReclaim();
         builder.Services.AddHttpsPolicy();
         builder.Services.AddCanonicalRequests();
         builder.Services.AddAccessControl();
@@ -125,6 +127,7 @@ internal static class EdgeProxyApplication
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseConnectionActivity();
         app.UseOcspProxy();
         app.UseAdminListener();
         app.UseAccessLog();

@@ -23,7 +23,8 @@ internal sealed class KestrelLimitsSetup(IConfiguration configuration) : IConfig
         limits.MaxRequestHeaderCount = section.GetValue("MaxRequestHeaderCount", limits.MaxRequestHeaderCount);
         limits.MaxRequestLineSize = section.GetValue("MaxRequestLineSize", limits.MaxRequestLineSize);
         limits.MaxRequestBodySize = section.GetValue("MaxRequestBodySize", limits.MaxRequestBodySize);
-        limits.MaxConcurrentConnections = section.GetValue("MaxConcurrentConnections", limits.MaxConcurrentConnections);
+        // MaxConcurrentConnections is enforced by IdleConnectionReclaimer on the public listeners, which closes idle
+        // connections to admit new ones where Kestrel would refuse every new connection.
         limits.MaxConcurrentUpgradedConnections = section.GetValue("MaxConcurrentUpgradedConnections", limits.MaxConcurrentUpgradedConnections);
         limits.Http2.MaxStreamsPerConnection = section.GetValue("Http2:MaxStreamsPerConnection", limits.Http2.MaxStreamsPerConnection);
         if (section.GetSection("MinRequestBodyDataRate").Exists())

@@ -26,7 +26,8 @@ public sealed class KestrelLimitsTests
         Assert.Equal(240, limits.MinRequestBodyDataRate!.BytesPerSecond);
         Assert.Equal(TimeSpan.FromSeconds(5), limits.MinRequestBodyDataRate.GracePeriod);
         Assert.Equal(100, limits.Http2.MaxStreamsPerConnection);
-        Assert.Equal(10000, limits.MaxConcurrentConnections);
+        Assert.Null(limits.MaxConcurrentConnections); // enforced by the reclaimer instead
+        Assert.Equal(10000, proxy.Services.GetRequiredService<EdgeProxy.Connections.IdleConnectionReclaimer>().Limit);
         Assert.Equal(10000, limits.MaxConcurrentUpgradedConnections);
     }
 

@@ -1,0 +1,24 @@
+using EdgeProxy.Common;
+using EdgeProxy.Metrics;
+using Prometheus;
+
+namespace EdgeProxy.Connections;
+
+/// <summary>Public connections and what the limit did to them, copied at scrape time.</summary>
+internal sealed class ConnectionsMetrics(ProxyMetrics metrics, IdleConnectionReclaimer reclaimer) : IMetricsPublisher
+{
+    private readonly Gauge _current = metrics.Factory.CreateGauge("edgeproxy_connections", "Open connections on the public listeners.");
+
+    private readonly Counter _reclaimed = metrics.Factory.CreateCounter("edgeproxy_connections_reclaimed_total",
+        "Idle connections closed to admit a new one while the public listeners were at Kestrel:Limits:MaxConcurrentConnections.");
+
+    private readonly Counter _refused = metrics.Factory.CreateCounter("edgeproxy_connections_refused_total",
+        "New connections refused at the limit because every open connection had a request in flight.");
+
+    public void Publish()
+    {
+        _current.Set(reclaimer.Current);
+        _reclaimed.IncTo(reclaimer.Reclaimed);
+        _refused.IncTo(reclaimer.Refused);
+    }
+}
