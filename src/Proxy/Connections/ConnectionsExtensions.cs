@@ -1,5 +1,7 @@
 using EdgeProxy.Common;
+using EdgeProxy.Middleware.ClientIp;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Connections;
 
@@ -9,12 +11,19 @@ internal static class ConnectionsExtensions
 
     /// <summary>
     /// The public listeners' connection limit (<see cref="LimitKey"/>, which Kestrel is then not given), enforced by
-    /// closing the longest-idle connection to admit a new one; <c>connections</c> in <c>/status</c> and metrics.
+    /// closing the longest-idle connection to admit a new one, and the per-peer limit for untrusted peers
+    /// (<c>EdgeProxy:Connections:MaxPerUntrustedPeer</c>); <c>connections</c> in <c>/status</c> and metrics.
     /// </summary>
     public static IServiceCollection AddIdleConnectionReclaim(this IServiceCollection services)
     {
+        services.AddOptions<ConnectionsOptions>().BindConfiguration(ConnectionsOptions.SectionName).ValidateOnStart();
+        services.AddConfigSchema(ConnectionsOptions.SectionName, ConfigSchema.Of<ConnectionsOptions>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ConnectionsOptions>, ConnectionsOptionsValidator>());
         services.TryAddSingleton(sp => new IdleConnectionReclaimer(
-            sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<IConfiguration>().GetValue<long?>(LimitKey)));
+            sp.GetRequiredService<TimeProvider>(),
+            sp.GetRequiredService<IConfiguration>().GetValue<long?>(LimitKey),
+            sp.GetRequiredService<IOptions<ConnectionsOptions>>().Value.MaxPerUntrustedPeer,
+            sp.GetRequiredService<TrustedNetworkRegistry>()));
         services.AddPublicEndpointSetup<ConnectionReclaimEndpointSetup>();
         services.AddStatusSection<ConnectionsStatusSection>();
         services.AddMetricsPublisher<ConnectionsMetrics>();

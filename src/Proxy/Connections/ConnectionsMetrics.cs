@@ -13,12 +13,13 @@ internal sealed class ConnectionsMetrics(ProxyMetrics metrics, IdleConnectionRec
         "Idle connections closed to admit a new one while the public listeners were at Kestrel:Limits:MaxConcurrentConnections.");
 
     private readonly Counter _refused = metrics.Factory.CreateCounter("edgeproxy_connections_refused_total",
-        "New connections refused at the limit because every open connection had a request in flight.");
+        "New connections refused: reason limit (every open connection had a request in flight) or per-peer (EdgeProxy:Connections:MaxPerUntrustedPeer).", ["reason"]);
 
     public void Publish()
     {
         _current.Set(reclaimer.Current);
         _reclaimed.IncTo(reclaimer.Reclaimed);
-        _refused.IncTo(reclaimer.Refused);
+        _refused.WithLabels("limit").IncTo(reclaimer.Refused);
+        _refused.WithLabels("per-peer").IncTo(reclaimer.RefusedPerPeer);
     }
 }

@@ -14,5 +14,7 @@ internal sealed class ConnectionsStatusSection(IdleConnectionReclaimer reclaimer
         ["limit"] = reclaimer.Limit,
         ["reclaimed"] = reclaimer.Reclaimed,
         ["refused"] = reclaimer.Refused,
+        ["maxPerUntrustedPeer"] = reclaimer.MaxPerUntrustedPeer,
+        ["refusedPerUntrustedPeer"] = reclaimer.RefusedPerPeer,
     };
 }

@@ -34,6 +34,14 @@ public sealed class RawHttp : IAsyncDisposable
         return new RawHttp(tcp);
     }
 
+    /// <summary>Connects from <paramref name="localAddress"/> (Linux routes all of 127/8 to lo), to be another peer.</summary>
+    public static async Task<RawHttp> ConnectFromAsync(System.Net.IPAddress localAddress, Uri server)
+    {
+        var tcp = new TcpClient(new System.Net.IPEndPoint(localAddress, 0));
+        await tcp.ConnectAsync(server.Host, server.Port);
+        return new RawHttp(tcp);
+    }
+
     public Task SendAsync(string text) => _stream.WriteAsync(Encoding.ASCII.GetBytes(text)).AsTask();
 
     public NetworkStream Stream => _stream;

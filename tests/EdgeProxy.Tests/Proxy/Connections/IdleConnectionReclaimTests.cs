@@ -15,16 +15,22 @@ public sealed class IdleConnectionReclaimTests
 {
     private const int Limit = 4;
 
-    private static async Task<ProxyUnderTest> StartAsync(string backend)
+    private static async Task<ProxyUnderTest> StartAsync(string backend, int limit = Limit, int? maxPerUntrustedPeer = null)
     {
         var config = TestConfig.SingleCluster(backend);
-        config["Kestrel"]!["Limits"] = new JsonObject { ["MaxConcurrentConnections"] = Limit };
+        config["Kestrel"]!["Limits"] = new JsonObject { ["MaxConcurrentConnections"] = limit };
+        config["EdgeProxy"]!["ClientIp"]!["TrustedNetworks"] = new JsonArray("127.0.0.2/32");
+        if (maxPerUntrustedPeer is not null)
+        {
+            config["EdgeProxy"]!["Connections"] = new JsonObject { ["MaxPerUntrustedPeer"] = maxPerUntrustedPeer };
+        }
+
         return await ProxyUnderTest.StartAsync(config);
     }
 
-    private static async Task<RawHttp> KeepAliveAsync(ProxyUnderTest proxy, string path)
+    private static async Task<RawHttp> KeepAliveAsync(ProxyUnderTest proxy, string path, IPAddress? from = null)
     {
-        var raw = await RawHttp.ConnectAsync(proxy.HttpUri!);
+        var raw = from is null ? await RawHttp.ConnectAsync(proxy.HttpUri!) : await RawHttp.ConnectFromAsync(from, proxy.HttpUri!);
         await raw.SendAsync($"GET {path} HTTP/1.1\r\nHost: example.com\r\n\r\n");
         return raw;
     }
@@ -144,6 +150,60 @@ public sealed class IdleConnectionReclaimTests
             foreach (var client in clients)
             {
                 client.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task An_untrusted_address_may_hold_only_MaxPerUntrustedPeer_connections_and_trusted_peers_are_exempt()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await StartAsync(backend.Address, limit: 100, maxPerUntrustedPeer: 2);
+        var open = new List<RawHttp>();
+        try
+        {
+            // 127.0.0.1 is untrusted: two connections, the third is closed unanswered.
+            for (var i = 0; i < 2; i++)
+            {
+                open.Add(await KeepAliveAsync(proxy, $"/u{i}"));
+                Assert.Contains(" 200 ", (await open[^1].ReadResponseAsync()).StatusLine);
+            }
+
+            await using (var third = await KeepAliveAsync(proxy, "/u2"))
+            {
+                Assert.True(await third.ClosedByServerAsync());
+            }
+
+            // 127.0.0.2 is trusted (the Cloudflare case): not limited per address.
+            for (var i = 0; i < 4; i++)
+            {
+                open.Add(await KeepAliveAsync(proxy, $"/t{i}", IPAddress.Parse("127.0.0.2")));
+                Assert.Contains(" 200 ", (await open[^1].ReadResponseAsync()).StatusLine);
+            }
+
+            // A closed connection gives its place back.
+            await open[0].DisposeAsync();
+            open.RemoveAt(0);
+            var again = await Eventually.HoldsAsync(async () =>
+            {
+                await using var raw = await KeepAliveAsync(proxy, "/u3");
+                try
+                {
+                    return (await raw.ReadResponseAsync()).StatusLine.Contains(" 200 ", StringComparison.Ordinal);
+                }
+                catch (IOException)
+                {
+                    return false;
+                }
+            }, TimeSpan.FromSeconds(5));
+            Assert.True(again);
+            Assert.True((long)(await ConnectionsAsync(proxy))["refusedPerUntrustedPeer"]! >= 1);
+        }
+        finally
+        {
+            foreach (var raw in open)
+            {
+                await raw.DisposeAsync();
             }
         }
     }
