@@ -25,7 +25,7 @@ internal static class SyslogFraming
         int written;
         if (format == SyslogFormat.Rfc3164)
         {
-            // RFC 3164 4.1.2: "Mmm dd hh:mm:ss", the day padded with a space; local time by the RFC, UTC here (stated in the README).
+            // RFC 3164 4.1.2: "Mmm dd hh:mm:ss", the day padded with a space; local time by the RFC, UTC here (stated in docs/logging.md).
             text.TryWrite(CultureInfo.InvariantCulture, $"<{priority}>{utc.ToString("MMM", CultureInfo.InvariantCulture)} {utc.Day,2} {utc:HH:mm:ss} {hostName} {appName}[{processId}]: ", out written);
         }
         else

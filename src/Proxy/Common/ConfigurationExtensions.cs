@@ -36,7 +36,7 @@ internal static class ConfigurationExtensions
 
     /// <summary>
     /// Kestrel's limits for an edge, at the lowest precedence (<c>Kestrel:Limits</c> in the file overrides each; the
-    /// host's <c>KestrelLimitsSetup</c> applies them); the README lists them next to nginx's and HAProxy's defaults.
+    /// host's <c>KestrelLimitsSetup</c> applies them); docs/migrating.md lists them next to nginx's and HAProxy's defaults.
     /// </summary>
     internal static readonly Dictionary<string, string?> EdgeLimits = new()
     {

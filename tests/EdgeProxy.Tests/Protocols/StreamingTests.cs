@@ -82,7 +82,7 @@ public sealed class StreamingTests(ITestOutputHelper output)
 
         output.WriteLine($"{contentType} over HTTP/{(http2 ? "2" : "1.1")}: backend write to client read {string.Join(", ", delays.Select(d => $"{d.TotalMilliseconds:F1} ms"))}");
         // Every event well before the next one is written (buffering would hold it for 1.5 s or more), and the best
-        // within the 100 ms the README promises (the bound stays meaningful on a loaded CI machine).
+        // within the 100 ms docs/protocols.md promises (the bound stays meaningful on a loaded CI machine).
         Assert.All(delays, d => Assert.True(d < TimeSpan.FromSeconds(1), $"an event took {d.TotalMilliseconds} ms"));
         Assert.True(delays.Min() < TimeSpan.FromMilliseconds(100), $"fastest event took {delays.Min().TotalMilliseconds} ms");
     }
