@@ -1,4 +1,5 @@
 using EdgeProxy.Common;
+using EdgeProxy.Tls;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
 
@@ -14,10 +15,6 @@ internal sealed class PublicListenerSetup(IConfiguration configuration, IEnumera
 
         // Kestrel keeps one callback per endpoint name and calls it on every (re)bind, ahead of HTTPS.
         var list = setups.ToArray();
-        if (list.Length == 0)
-        {
-            return;
-        }
 
         // Fail closed: a feature that must see every public connection (the lock, origin pulls) cannot be skipped.
         var loader = options.ConfigurationLoader ?? throw new InvalidOperationException("Kestrel is not configured from the configuration file; the public listeners cannot be set up");
@@ -30,6 +27,9 @@ internal sealed class PublicListenerSetup(IConfiguration configuration, IEnumera
                 {
                     setup.Configure(configured);
                 }
+
+                // Last: it adds HTTPS with the options the setups above completed, and the close_notify alert after it.
+                TlsCloseNotify.Apply(configured);
             });
         }
     }

@@ -71,6 +71,38 @@ public static partial class OpenSslCli
         return new Result(process.ExitCode, await stdout + await stderr);
     }
 
+    /// <summary>What <c>openssl s_time</c> printed, with its one mark per connection counted: 'r' resumed, '*' full handshake.</summary>
+    public sealed record TimeResult(int ExitCode, string Output)
+    {
+        public int Resumed => Marks.Count(c => c == 'r');
+
+        public int Full => Marks.Count(c => c == '*');
+
+        // The marks fill the lines between "Now timing…" and the "N connections in …" summary ('t' and '3': old protocols).
+        private string Marks => string.Concat(Output.Split('\n').Where(line => line.Length > 0 && line.All(c => c is 'r' or '*' or 't' or '3')));
+    }
+
+    /// <summary>
+    /// Runs <c>openssl s_time</c> against 127.0.0.1:<paramref name="port"/> (without the machine's OpenSSL policy, as
+    /// <see cref="ClientAsync"/>): with <c>-www</c> every connection sends one HTTP/1.0 request and reads the response
+    /// until the server closes, the client of issue 32's resumption figures.
+    /// </summary>
+    public static async Task<TimeResult> TimeAsync(int port, string arguments)
+    {
+        var start = new ProcessStartInfo("openssl", $"s_time -connect 127.0.0.1:{port} {arguments}")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment["OPENSSL_CONF"] = "/dev/null";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return new TimeResult(process.ExitCode, await stdout + "\n" + await stderr);
+    }
+
     [GeneratedRegex(@"^(?:New|Reused), (\S+), Cipher is (\S+)", RegexOptions.Multiline)]
     private static partial Regex SummaryPattern();
 

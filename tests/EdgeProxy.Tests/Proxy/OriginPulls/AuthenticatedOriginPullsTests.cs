@@ -136,6 +136,22 @@ public sealed class AuthenticatedOriginPullsTests : IAsyncLifetime
         Assert.Equal((6, 0, 0), (status["verified"]!.GetValue<long>(), status["missing"]!.GetValue<long>(), status["refused"]!.GetValue<long>()));
     }
 
+    [RequiresCommandFact("openssl")]
+    public async Task A_resumed_tls13_session_after_one_response_is_judged_on_the_certificate_of_its_first_handshake()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Require"));
+
+        // One request per connection, read until the proxy closes, then the next connection resumes (issue 32).
+        var result = await OpenSslCli.TimeAsync(proxy.HttpsUri!.Port, $"-www / -reuse -tls1_3 -time 1 -cert {_pulled.CertificatePath} -key {_pulled.KeyPath}");
+
+        var connections = result.Resumed + result.Full;
+        Assert.True(connections >= 5 && result.Resumed >= connections * 9 / 10, $"{result.Resumed} of {connections} resumed:\n{result.Output}");
+        var status = await StatusAsync(proxy);
+        // s_time's first connection, the full handshake it resumes from, prints no mark.
+        Assert.Equal((connections + 1L, 0L, 0L), (status["verified"]!.GetValue<long>(), status["missing"]!.GetValue<long>(), status["refused"]!.GetValue<long>()));
+    }
+
     [Fact]
     public async Task Verify_serves_every_handshake_but_believes_the_header_only_with_a_valid_certificate()
     {

@@ -56,4 +56,16 @@ public sealed class IntermediateProfileTests(IntermediateServer fixture) : IClas
 
     [Fact]
     public Task Resumes_tls13_sessions() => TlsChecks.ResumesTls13(Port, fixture.Directory);
+
+    [Fact]
+    public Task Resumes_tls13_sessions_of_a_client_that_reads_one_response_and_closes() => TlsChecks.ResumesAfterOneResponse(Port, "tls1_3");
+
+    [Fact]
+    public Task Ends_tls13_connections_with_close_notify() => TlsChecks.EndsWithCloseNotify(Port, "tls1_3");
+
+    [Fact]
+    public Task Resumes_tls12_sessions_of_a_client_that_reads_one_response_and_closes() => TlsChecks.ResumesAfterOneResponse(Port, "tls1_2");
+
+    [Fact]
+    public Task Ends_tls12_connections_with_close_notify() => TlsChecks.EndsWithCloseNotify(Port, "tls1_2");
 }

@@ -20,4 +20,10 @@ public sealed class ModernProfileTests(ModernServer fixture) : IClassFixture<Mod
 
     [Fact]
     public Task Resumes_tls13_sessions() => TlsChecks.ResumesTls13(Port, fixture.Directory);
+
+    [Fact]
+    public Task Resumes_tls13_sessions_of_a_client_that_reads_one_response_and_closes() => TlsChecks.ResumesAfterOneResponse(Port, "tls1_3");
+
+    [Fact]
+    public Task Ends_tls13_connections_with_close_notify() => TlsChecks.EndsWithCloseNotify(Port, "tls1_3");
 }

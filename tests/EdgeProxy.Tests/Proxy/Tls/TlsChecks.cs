@@ -32,4 +32,26 @@ internal static class TlsChecks
         var resumed = await OpenSslCli.ClientAsync(port, $"-tls1_3 -sess_in {session}");
         Assert.True(resumed.CountReused("TLSv1.3") == 1, $"the TLS 1.3 session was not resumed:\n{resumed.Output}");
     }
+
+    /// <summary>
+    /// Issue 32: a client that sends one request, reads the response until the proxy closes, and reconnects with the
+    /// session (<c>openssl s_time -reuse</c>) resumes. Without a close_notify before the TCP close OpenSSL 3 calls the
+    /// end an "unexpected eof" and drops the session: 0 % resumed, where nginx and HAProxy resume ~100 %.
+    /// </summary>
+    public static async Task ResumesAfterOneResponse(int port, string protocol)
+    {
+        var result = await OpenSslCli.TimeAsync(port, $"-www / -reuse -{protocol} -time 1");
+        var connections = result.Resumed + result.Full;
+        Assert.True(connections >= 5, $"s_time made {connections} connections:\n{result.Output}");
+        Assert.True(result.Resumed >= connections * 9 / 10, $"{result.Resumed} of {connections} {protocol} connections resumed after one response:\n{result.Output}");
+    }
+
+    /// <summary>The proxy ends a connection it closes with a TLS close_notify alert, as nginx and HAProxy do.</summary>
+    public static async Task EndsWithCloseNotify(int port, string protocol)
+    {
+        var result = await OpenSslCli.ClientAsync(port, $"-{protocol} -ign_eof -msg", input: "GET / HTTP/1.0\r\n\r\n");
+        Assert.Contains("HTTP/1.1 ", result.Output);
+        Assert.Matches(@"<<< TLS 1\.[23], Alert \[length 0002\], warning close_notify", result.Output);
+        Assert.DoesNotContain("unexpected eof", result.Output);
+    }
 }
