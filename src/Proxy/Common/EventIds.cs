@@ -52,10 +52,12 @@ internal static class EventIds
     public const int HtpasswdRejected = 502;
     public const int HtpasswdWatcherError = 503;
     public const int AccessRefused = 504;
+    public const int AccessLockedOut = 505;
 
     // Access log and syslog
     public const int AccessLogFileFailed = 601;
     public const int SyslogConnectFailed = 602;
     public const int SyslogConnected = 603;
     public const int KestrelConnectionFailed = 604;
+    public const int KestrelConnectionEnded = 605;
 }
