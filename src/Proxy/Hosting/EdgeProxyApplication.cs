@@ -70,7 +70,7 @@ internal static class EdgeProxyApplication
         if (errors.Count > 0)
         {
             await app.DisposeAsync();
-            return EdgeProxyStartup.Failed([.. errors.Distinct()]);
+            return EdgeProxyStartup.Failed(BinderFollowOns.Remove(errors));
         }
 
         app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, file);

@@ -72,7 +72,8 @@ internal sealed class ProxyConfigLoader(
             }
             else if (!clusterIds.Contains(clusterId))
             {
-                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}'");
+                var known = clusterIds.Count == 0 ? "none defined" : "known: " + string.Join(", ", clusterIds.Order(StringComparer.Ordinal));
+                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}' ({known}){StrictConfigCheck.Suggest(clusterId, clusterIds)}");
             }
         }
 
