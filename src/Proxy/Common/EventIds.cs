@@ -17,6 +17,8 @@ internal static class EventIds
     // Admin and first run
     public const int AdminExposed = 161;
     public const int FirstRunCertificateExposed = 162;
+    public const int ReadinessDegraded = 163;
+    public const int ReadinessRecovered = 164;
 
     // Shutdown
     public const int ShutdownDraining = 151;
