@@ -1,21 +1,32 @@
 using EdgeProxy.Common;
+using EdgeProxy.DataProtection;
 using EdgeProxy.Hosting;
 using EdgeProxy.Tls;
 using Microsoft.Extensions.Options;
 
-// Table of contents: tune the runtime, parse the command line, apply the TLS policy, build and validate everything
-// (EdgeProxyApplication), then either report (--check) or serve.
+// Table of contents: tune the runtime, parse the command line (help, version, probe and key generation need no
+// configuration), apply the TLS policy, build and validate everything (EdgeProxyApplication), then either report
+// (--check) or serve.
 RuntimeTuning.Apply();
 var command = EdgeProxyCommandLine.Parse(args, Environment.GetEnvironmentVariable(EdgeProxyCommandLine.ConfigEnvironmentVariable));
-if (command.Error is { } usageError)
+switch (command)
 {
-    Console.Error.WriteLine($"error: {usageError}");
-    return 1;
-}
-
-if (command.ProbeUrl is { } probeUrl)
-{
-    return await HealthProbe.RunAsync(probeUrl);
+    case { UsageError: { } usageError }:
+        Console.Error.WriteLine($"error: {usageError} (see --help)");
+        return CommandLineUsage.UsageExitCode;
+    case { Action: EdgeProxyAction.Help }:
+        Console.WriteLine(CommandLineUsage.Help);
+        return 0;
+    case { Action: EdgeProxyAction.Version }:
+        Console.WriteLine(CommandLineUsage.Version());
+        return 0;
+    case { Action: EdgeProxyAction.Probe, ProbeUrl: { } probeUrl }:
+        return await HealthProbe.RunAsync(probeUrl);
+    case { Action: EdgeProxyAction.KeysGenerate, KeysPath: { } keysPath }:
+        return GenerateKeys(keysPath);
+    case { Error: { } fileError }:
+        Console.Error.WriteLine($"error: {fileError}");
+        return 1;
 }
 
 // The file is read once; the TLS policy and the application are built from the same bytes.
@@ -80,4 +91,18 @@ int Invalid(IReadOnlyList<string> errors)
     }
 
     return 1;
+}
+
+static int GenerateKeys(string directory)
+{
+    try
+    {
+        Console.WriteLine(KeyRingGenerator.Generate(directory, TimeProvider.System));
+        return 0;
+    }
+    catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+    {
+        Console.Error.WriteLine($"error: cannot write a key to {directory}: {ex.Message}");
+        return 1;
+    }
 }

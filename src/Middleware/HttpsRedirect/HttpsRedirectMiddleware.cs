@@ -24,8 +24,10 @@ public sealed class HttpsRedirectMiddleware(RequestDelegate next, IOptions<Https
 
         if (!request.Host.HasValue)
         {
+            // No host to redirect to (an HTTP/1.0 request without Host): say so rather than answer an empty 400.
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
-            return Task.CompletedTask;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            return context.Response.WriteAsync("Bad request: no Host header to redirect to HTTPS.\n");
         }
 
         var port = _options.HttpsPort ?? BoundHttpsPort();

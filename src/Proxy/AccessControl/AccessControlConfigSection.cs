@@ -30,7 +30,6 @@ internal sealed class AccessControlConfigSection(
 
     public ILiveConfigStage Stage(IConfiguration configuration, string file, List<string> errors)
     {
-        var before = errors.Count;
         var policies = new Dictionary<string, AccessPolicy>(StringComparer.OrdinalIgnoreCase);
         var live = state.Current;
         var htpasswd = new Dictionary<string, StagedHtpasswd>(StringComparer.Ordinal);
@@ -56,7 +55,8 @@ internal sealed class AccessControlConfigSection(
             rateLimits[name] = new RateLimitPolicy(name, options, limiter);
         }
 
-        return new Staged(this, policies.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), rateLimits.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), errors.Count == before);
+        return new Staged(this, policies.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase), rateLimits.ToFrozenDictionary(StringComparer.OrdinalIgnoreCase),
+            Declared(configuration, AccessPolicyOptions.SectionName), Declared(configuration, RateLimitOptions.SectionName));
     }
 
     /// <summary>
@@ -98,7 +98,11 @@ internal sealed class AccessControlConfigSection(
         }
     }
 
-    public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, state.Current.Policies, state.Current.RateLimits);
+    public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, state.Current.Policies.Keys, state.Current.RateLimits.Keys);
+
+    /// <summary>The entry names a section declares, valid or not: a route naming an invalid one has no error of its own (its entry's error says why).</summary>
+    private static FrozenSet<string> Declared(IConfiguration configuration, string sectionName) =>
+        configuration.GetSection(sectionName).GetChildren().Select(c => c.Key).ToFrozenSet(StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The one reader of the htpasswd file at <paramref name="path"/> for every policy of this edit that names it (and the
@@ -148,14 +152,14 @@ internal sealed class AccessControlConfigSection(
         routes.Where(r => !string.IsNullOrEmpty(name(r))).GroupBy(r => name(r)!, StringComparer.OrdinalIgnoreCase)
             .ToFrozenDictionary(g => g.Key, g => g.Select(r => r.RouteId).Order(StringComparer.Ordinal).ToArray(), StringComparer.OrdinalIgnoreCase);
 
-    private static RouteConfig Strip(RouteConfig route, FrozenDictionary<string, AccessPolicy> policies, FrozenDictionary<string, RateLimitPolicy> rateLimits)
+    private static RouteConfig Strip(RouteConfig route, IEnumerable<string> policies, IEnumerable<string> rateLimits)
     {
-        if (route.AuthorizationPolicy is { } policy && policies.ContainsKey(policy))
+        if (route.AuthorizationPolicy is { } policy && policies.Contains(policy, StringComparer.OrdinalIgnoreCase))
         {
             route = route with { AuthorizationPolicy = null };
         }
 
-        if (route.RateLimiterPolicy is { } limit && rateLimits.ContainsKey(limit))
+        if (route.RateLimiterPolicy is { } limit && rateLimits.Contains(limit, StringComparer.OrdinalIgnoreCase))
         {
             route = route with { RateLimiterPolicy = null };
         }
@@ -163,7 +167,12 @@ internal sealed class AccessControlConfigSection(
         return route;
     }
 
-    private sealed class Staged(AccessControlConfigSection owner, FrozenDictionary<string, AccessPolicy> policies, FrozenDictionary<string, RateLimitPolicy> rateLimits, bool valid) : ILiveConfigStage
+    private sealed class Staged(
+        AccessControlConfigSection owner,
+        FrozenDictionary<string, AccessPolicy> policies,
+        FrozenDictionary<string, RateLimitPolicy> rateLimits,
+        FrozenSet<string> declaredPolicies,
+        FrozenSet<string> declaredRateLimits) : ILiveConfigStage
     {
         public FrozenDictionary<string, AccessPolicy> Policies => policies;
 
@@ -171,24 +180,31 @@ internal sealed class AccessControlConfigSection(
 
         public void ValidateRoute(RouteConfig route, string routeKey, List<string> errors)
         {
-            // While a policy of this edit is itself invalid, its name is missing here; its own error says why.
-            if (!valid)
+            // Judged against the names the edit declares: a policy that is itself invalid has its own error, and a
+            // second one on every route naming it would only mislead.
+            if (route.AuthorizationPolicy is { Length: > 0 } policy && !policy.Equals(AccessLoosening.Anonymous, StringComparison.OrdinalIgnoreCase) && !declaredPolicies.Contains(policy))
             {
-                return;
+                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName} ({Known(declaredPolicies)}); name one of them, or '{AccessLoosening.Anonymous}' for a route open to everyone");
             }
 
-            if (route.AuthorizationPolicy is { Length: > 0 } policy && !policy.Equals(AccessLoosening.Anonymous, StringComparison.OrdinalIgnoreCase) && !policies.ContainsKey(policy))
+            if (route.RateLimiterPolicy is { Length: > 0 } limit && !limit.Equals(AccessLoosening.Disable, StringComparison.OrdinalIgnoreCase) && !declaredRateLimits.Contains(limit))
             {
-                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName}; name one of them, or '{AccessLoosening.Anonymous}' for a route open to everyone");
-            }
-
-            if (route.RateLimiterPolicy is { Length: > 0 } limit && !limit.Equals(AccessLoosening.Disable, StringComparison.OrdinalIgnoreCase) && !rateLimits.ContainsKey(limit))
-            {
-                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName}; name one of them, or '{AccessLoosening.Disable}' for none");
+                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName} ({Known(declaredRateLimits)}); name one of them, or '{AccessLoosening.Disable}' for none");
             }
         }
 
-        public RouteConfig ForYarpValidation(RouteConfig route) => Strip(route, policies, rateLimits);
+        /// <summary>
+        /// Every name but YARP's own <c>Anonymous</c>/<c>Disable</c> is judged by <see cref="ValidateRoute"/>: YARP would
+        /// only repeat an unknown name's error, in its own words.
+        /// </summary>
+        public RouteConfig ForYarpValidation(RouteConfig route) => route with
+        {
+            AuthorizationPolicy = string.Equals(route.AuthorizationPolicy, AccessLoosening.Anonymous, StringComparison.OrdinalIgnoreCase) ? route.AuthorizationPolicy : null,
+            RateLimiterPolicy = string.Equals(route.RateLimiterPolicy, AccessLoosening.Disable, StringComparison.OrdinalIgnoreCase) ? route.RateLimiterPolicy : null,
+        };
+
+        private static string Known(FrozenSet<string> names) =>
+            names.Count == 0 ? "none defined" : "known: " + string.Join(", ", names.Order(StringComparer.Ordinal));
 
         public void Apply(IReadOnlyList<RouteConfig> routes) => owner.Apply(this, routes);
 

@@ -1,3 +1,4 @@
+using EdgeProxy.Common;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.Net.Http.Headers;
 
@@ -7,7 +8,7 @@ namespace EdgeProxy.AccessControl;
 /// Judges a request against its route's access policy on the restored client IP (<c>RemoteIpAddress</c> after the
 /// client-IP middleware): deny list, allow list, htpasswd password, brute-force lockout, <c>Satisfy</c>.
 /// </summary>
-internal sealed class AccessPolicyHandler(AccessControlState state, ClientKey clientKey) : AuthorizationHandler<AccessPolicyRequirement>
+internal sealed partial class AccessPolicyHandler(AccessControlState state, ClientKey clientKey, ILogger<AccessPolicyHandler> logger) : AuthorizationHandler<AccessPolicyRequirement>
 {
     protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, AccessPolicyRequirement requirement)
     {
@@ -27,6 +28,11 @@ internal sealed class AccessPolicyHandler(AccessControlState state, ClientKey cl
 
             context.Succeed(requirement);
             return;
+        }
+
+        if (refusal.LockedOut)
+        {
+            LogLockedOut(http.Connection.RemoteIpAddress?.ToString() ?? "unknown", policy.Name, policy.Options.BasicAuth!.MaxFailuresPerMinute);
         }
 
         http.Features.Set(refusal);
@@ -71,10 +77,14 @@ internal sealed class AccessPolicyHandler(AccessControlState state, ClientKey cl
                 http.User = result.Principal!;
                 return null;
             case BasicAuthOutcome.Wrong:
-                policy.Guard.RecordFailure(clientKey.From(client));
-                return new AccessRefusal(policy, AccessRefusalReason.Credentials);
+                var lockedOut = policy.Guard.RecordFailure(clientKey.From(client), maxFailures);
+                return new AccessRefusal(policy, AccessRefusalReason.Credentials) { LockedOut = lockedOut };
             default:
                 return new AccessRefusal(policy, AccessRefusalReason.Credentials);
         }
     }
+
+    [LoggerMessage(EventId = EventIds.AccessLockedOut, EventName = "AccessLockedOut", Level = LogLevel.Warning,
+        Message = "Client {Client} locked out by access policy {Policy}: more than {MaxFailures} wrong passwords within a minute; refused with 429 until the minute has passed")]
+    private partial void LogLockedOut(string client, string policy, int maxFailures);
 }

@@ -10,7 +10,11 @@ internal enum AccessRefusalReason
 }
 
 /// <summary>Set on the request by <see cref="AccessPolicyHandler"/> when it refuses, for the response that says so.</summary>
-internal sealed record AccessRefusal(AccessPolicy Policy, AccessRefusalReason Reason, TimeSpan? RetryAfter = null);
+internal sealed record AccessRefusal(AccessPolicy Policy, AccessRefusalReason Reason, TimeSpan? RetryAfter = null)
+{
+    /// <summary>This wrong password is the one that locked the client out (logged once per lockout).</summary>
+    public bool LockedOut { get; init; }
+}
 
 internal static class AccessRefusalReasons
 {

@@ -6,7 +6,9 @@ namespace EdgeProxy.AccessControl;
 
 /// <summary>
 /// Answers a refusal by an access policy itself: 403 for the client IP, 401 with the realm's challenge for missing or
-/// wrong credentials, 429 with <c>Retry-After</c> for a locked-out client. Anything else goes to ASP.NET Core's handler.
+/// wrong credentials, 429 with <c>Retry-After</c> for a locked-out client, each with a one-line <c>text/plain</c> body
+/// (an operator's curl says why without the log; nothing about the policy's contents is revealed). Anything else goes
+/// to ASP.NET Core's handler.
 /// </summary>
 internal sealed class AccessResultHandler(AccessControlCounters counters) : IAuthorizationMiddlewareResultHandler
 {
@@ -24,19 +26,23 @@ internal sealed class AccessResultHandler(AccessControlCounters counters) : IAut
         switch (refusal.Reason)
         {
             case AccessRefusalReason.Credentials:
-                response.StatusCode = StatusCodes.Status401Unauthorized;
                 response.Headers.WWWAuthenticate = refusal.Policy.Challenge;
-                break;
+                return WriteTextAsync(response, StatusCodes.Status401Unauthorized, "Unauthorized: this address needs a valid user name and password.");
             case AccessRefusalReason.BruteForce:
-                response.StatusCode = StatusCodes.Status429TooManyRequests;
-                response.Headers.RetryAfter = RetryAfter(refusal.RetryAfter);
-                break;
+                var retryAfter = RetryAfter(refusal.RetryAfter);
+                response.Headers.RetryAfter = retryAfter;
+                return WriteTextAsync(response, StatusCodes.Status429TooManyRequests, $"Too many requests: too many wrong passwords from this client; retry after {retryAfter} seconds.");
             default:
-                response.StatusCode = StatusCodes.Status403Forbidden;
-                break;
+                return WriteTextAsync(response, StatusCodes.Status403Forbidden, "Forbidden: access from this client address is not allowed.");
         }
+    }
 
-        return Task.CompletedTask;
+    /// <summary>The status and a one-line plain-text body saying what happened.</summary>
+    internal static Task WriteTextAsync(HttpResponse response, int status, string text)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/plain; charset=utf-8";
+        return response.WriteAsync(text + "\n");
     }
 
     internal static string RetryAfter(TimeSpan? wait) =>

@@ -31,7 +31,8 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
         }
     }
 
-    public void RecordFailure(UInt128 client)
+    /// <summary>Counts a wrong password; true when this one locks the client out (once per lockout, for its log line).</summary>
+    public bool RecordFailure(UInt128 client, int maxFailures = 0)
     {
         var now = timeProvider.GetUtcNow();
         if (_clients.Count >= maxTrackedClients)
@@ -49,6 +50,7 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
             }
 
             entry.Failures++;
+            return maxFailures > 0 && entry.Failures == maxFailures + 1;
         }
     }
 

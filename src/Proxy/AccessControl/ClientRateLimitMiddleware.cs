@@ -25,8 +25,8 @@ internal sealed class ClientRateLimitMiddleware(RequestDelegate next, AccessCont
         }
 
         counters.Count(name, AccessRefusalReason.Rate);
-        context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
-        context.Response.Headers.RetryAfter = AccessResultHandler.RetryAfter(lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null);
-        return Task.CompletedTask;
+        var retryAfter = AccessResultHandler.RetryAfter(lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : null);
+        context.Response.Headers.RetryAfter = retryAfter;
+        return AccessResultHandler.WriteTextAsync(context.Response, StatusCodes.Status429TooManyRequests, $"Too many requests: this client is over the rate limit; retry after {retryAfter} seconds.");
     }
 }

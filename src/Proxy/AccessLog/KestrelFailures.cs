@@ -82,6 +82,16 @@ internal sealed class KestrelBadRequestRecorder(DiagnosticListener listener, IAc
 internal sealed partial class KestrelConnectionFailures : IHostedService, IDisposable
 {
     private static readonly TimeSpan WarningInterval = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// Ends every client causes without anything being wrong (an idle keep-alive limit, a curl or browser closing or
+    /// resetting its connection, an HTTP/2 GOAWAY): counted, logged at Debug only, so they reach neither the Warning
+    /// log nor syslog.
+    /// </summary>
+    private static readonly HashSet<string> OrdinaryEndings = new(StringComparer.Ordinal)
+    {
+        "keep_alive_timeout", "connection_reset", "client_goaway", "transport_completed",
+    };
     private readonly IMeterFactory _meterFactory;
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
@@ -131,9 +141,10 @@ internal sealed partial class KestrelConnectionFailures : IHostedService, IDispo
     {
         var counts = _byReason.GetOrAdd(reason, static _ => new Counts());
         Interlocked.Increment(ref counts.Count);
-        if (reason == "keep_alive_timeout")
+        if (OrdinaryEndings.Contains(reason))
         {
-            return; // an idle connection closed by its keep-alive limit: ordinary churn, counted only
+            LogConnectionEnded(_logger, reason);
+            return;
         }
 
         var now = _timeProvider.GetTimestamp();
@@ -154,6 +165,9 @@ internal sealed partial class KestrelConnectionFailures : IHostedService, IDispo
 
     [LoggerMessage(EventId = EventIds.KestrelConnectionFailed, Level = LogLevel.Warning, Message = "Connection ended with {Reason} ({Count} so far; edgeproxy_connection_errors_total; at most one warning a minute per reason)")]
     private static partial void LogConnectionFailed(ILogger logger, string reason, long count);
+
+    [LoggerMessage(EventId = EventIds.KestrelConnectionEnded, Level = LogLevel.Debug, Message = "Connection ended with {Reason} (an ordinary client disconnect; counted in edgeproxy_connection_errors_total)")]
+    private static partial void LogConnectionEnded(ILogger logger, string reason);
 
     private sealed class Counts
     {

@@ -17,7 +17,8 @@ internal sealed class AdminEndpoints(
     ProxyMetrics metrics,
     IEnumerable<IMetricsPublisher> metricsPublishers,
     IEnumerable<AdminRoute> featureRoutes,
-    IOptions<AdminOptions> options)
+    IOptions<AdminOptions> options,
+    ReadinessSpells spells)
 {
     private readonly Dictionary<string, Func<HttpContext, Task>> _featureRoutes = featureRoutes.ToDictionary(r => r.Path, r => r.Handler, StringComparer.OrdinalIgnoreCase);
 
@@ -61,6 +62,11 @@ internal sealed class AdminEndpoints(
     private async Task WriteHealthAsync(HttpContext context, string tag)
     {
         var report = await health.CheckHealthAsync(check => check.Tags.Contains(tag), context.RequestAborted);
+        if (tag == AdminHealthTags.Ready)
+        {
+            spells.Observe(report);
+        }
+
         var text = new StringBuilder().Append(report.Status).Append('\n');
         foreach (var (name, entry) in report.Entries)
         {

@@ -19,6 +19,7 @@ internal static class AdminExtensions
         services.TryAddSingleton<AdminListener>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<KestrelServerOptions>, AdminListener>(sp => sp.GetRequiredService<AdminListener>()));
         services.TryAddSingleton<StatusReport>();
+        services.TryAddSingleton<ReadinessSpells>();
         services.TryAddSingleton<AdminEndpoints>();
         services.AddReadinessCheck<HostReadinessCheck>("host");
         services.AddStatusSection<AdminStatusSection>();

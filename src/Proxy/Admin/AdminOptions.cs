@@ -1,3 +1,5 @@
+using EdgeProxy.Common;
+
 namespace EdgeProxy.Admin;
 
 internal sealed class AdminOptions
@@ -5,7 +7,7 @@ internal sealed class AdminOptions
     public const string SectionName = "EdgeProxy:Admin";
 
     /// <summary>The admin listener: plain HTTP on an IP address or <c>localhost</c>; never one of the public endpoints.</summary>
-    public string Url { get; set; } = "http://127.0.0.1:9901";
+    public string Url { get; set; } = AdminUrl.Default;
 
     /// <summary>Peers allowed on the admin listener, as CIDRs; empty: loopback only (<see cref="DefaultAllowFrom"/>). Others get 403.</summary>
     public List<string> AllowFrom { get; set; } = [];

@@ -10,7 +10,7 @@ namespace EdgeProxy.Admin;
 /// <c>/status</c>: every registered <see cref="IStatusSection"/> and the <c>summary</c> verdict worked out from them, as
 /// JSON for tools or as the status page for people.
 /// </summary>
-internal sealed class StatusReport(IEnumerable<IStatusSection> sections, HealthCheckService health, TimeProvider timeProvider)
+internal sealed class StatusReport(IEnumerable<IStatusSection> sections, HealthCheckService health, TimeProvider timeProvider, ReadinessSpells spells)
 {
     private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
 
@@ -29,6 +29,7 @@ internal sealed class StatusReport(IEnumerable<IStatusSection> sections, HealthC
     public async Task<JsonObject> BuildWithSummaryAsync(CancellationToken cancellationToken)
     {
         var readiness = await health.CheckHealthAsync(check => check.Tags.Contains(AdminHealthTags.Ready), cancellationToken);
+        spells.Observe(readiness);
         var status = Build();
         status["summary"] = StatusSummary.Build(status, readiness);
         return status;

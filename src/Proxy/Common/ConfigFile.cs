@@ -30,7 +30,13 @@ internal sealed record ConfigFile(string Path, byte[] Content, string? JsonError
         }
         catch (JsonException ex)
         {
-            return $"{path}: invalid JSON: {ex.Message}";
+            // System.Text.Json counts lines and bytes from 0; editors and nginx -t count from 1.
+            var message = ex.Message;
+            var position = message.IndexOf(" LineNumber:", StringComparison.Ordinal);
+            message = position > 0 ? message[..position] : message;
+            return ex.LineNumber is { } line
+                ? $"{path}: invalid JSON at line {line + 1}, column {(ex.BytePositionInLine ?? 0) + 1}: {message}"
+                : $"{path}: invalid JSON: {message}";
         }
     }
 }

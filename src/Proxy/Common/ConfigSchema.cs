@@ -19,8 +19,9 @@ internal sealed class ConfigSchema
         Object,
     }
 
-    private ConfigSchema(Shape kind, ConfigSchema? element, IReadOnlyDictionary<string, ConfigSchema>? keys, bool open, bool warnOnly)
+    private ConfigSchema(Shape kind, ConfigSchema? element, IReadOnlyDictionary<string, ConfigSchema>? keys, bool open, bool warnOnly, IReadOnlyList<string>? allowedValues = null)
     {
+        AllowedValues = allowedValues;
         Kind = kind;
         Element = element;
         Keys = keys ?? new Dictionary<string, ConfigSchema>(StringComparer.OrdinalIgnoreCase);
@@ -42,7 +43,15 @@ internal sealed class ConfigSchema
     /// <summary>Unknown keys from here down are warnings (<c>Kestrel</c>: its own schema, read by ASP.NET Core).</summary>
     public bool WarnOnly { get; }
 
+    /// <summary>The values a single value may take (an enum's names, true/false), or null for any.</summary>
+    public IReadOnlyList<string>? AllowedValues { get; }
+
     public static ConfigSchema Value { get; } = new(Shape.Value, null, null, false, false);
+
+    /// <summary>A single value that is one of <paramref name="allowed"/> (case-insensitive, as the binder reads them).</summary>
+    public static ConfigSchema OneOf(params string[] allowed) => new(Shape.Value, null, null, false, false, allowed);
+
+    public static ConfigSchema Boolean { get; } = OneOf("true", "false");
 
     public static ConfigSchema ListOf(ConfigSchema element) => new(Shape.List, element, null, false, false);
 
@@ -76,9 +85,9 @@ internal sealed class ConfigSchema
         return new(Shape.Object, null, keys, false, false);
     }
 
-    public ConfigSchema AsOpen() => new(Kind, Element, Keys, true, WarnOnly);
+    public ConfigSchema AsOpen() => new(Kind, Element, Keys, true, WarnOnly, AllowedValues);
 
-    public ConfigSchema AsWarnOnly() => new(Kind, Element, Keys, Open, true);
+    public ConfigSchema AsWarnOnly() => new(Kind, Element, Keys, Open, true, AllowedValues);
 
     /// <summary>Two schemas of the same section (several options classes bind <c>EdgeProxy:ClientIp</c>) as one.</summary>
     public ConfigSchema Merge(ConfigSchema other)
@@ -100,12 +109,23 @@ internal sealed class ConfigSchema
         }
 
         var element = Element is null ? other.Element : other.Element is null ? Element : Element.Merge(other.Element);
-        return new(Kind, element, keys, Open || other.Open, WarnOnly || other.WarnOnly);
+        return new(Kind, element, keys, Open || other.Open, WarnOnly || other.WarnOnly, AllowedValues ?? other.AllowedValues);
     }
 
     private static ConfigSchema FromType(Type owner, string property, Type type)
     {
         type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum)
+        {
+            // Named in messages ("'Moden' is not one of Modern, Intermediate, Custom"); the binder only says it failed.
+            return OneOf(type.GetEnumNames());
+        }
+
+        if (type == typeof(bool))
+        {
+            return Boolean;
+        }
+
         if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset) ||
             type == typeof(DateTime) || type == typeof(Uri) || type == typeof(Version) || type == typeof(Guid))
         {

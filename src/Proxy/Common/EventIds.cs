@@ -17,6 +17,8 @@ internal static class EventIds
     // Admin and first run
     public const int AdminExposed = 161;
     public const int FirstRunCertificateExposed = 162;
+    public const int ReadinessDegraded = 163;
+    public const int ReadinessRecovered = 164;
 
     // Shutdown
     public const int ShutdownDraining = 151;
@@ -52,10 +54,12 @@ internal static class EventIds
     public const int HtpasswdRejected = 502;
     public const int HtpasswdWatcherError = 503;
     public const int AccessRefused = 504;
+    public const int AccessLockedOut = 505;
 
     // Access log and syslog
     public const int AccessLogFileFailed = 601;
     public const int SyslogConnectFailed = 602;
     public const int SyslogConnected = 603;
     public const int KestrelConnectionFailed = 604;
+    public const int KestrelConnectionEnded = 605;
 }

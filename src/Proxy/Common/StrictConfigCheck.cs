@@ -53,6 +53,7 @@ internal sealed class StrictConfigCheck(IEnumerable<ConfigSchemaSection> section
             ConfigSchema.Shape.List when children.Count > 0 && !isList => "expects a list, not an object",
             ConfigSchema.Shape.Named or ConfigSchema.Shape.Object when !string.IsNullOrEmpty(value) => $"expects an object, not the single value '{value}'",
             ConfigSchema.Shape.Object when isList && !schema.Open => "expects an object, not a list",
+            ConfigSchema.Shape.Value when !IsAllowed(value, schema.AllowedValues) => $"'{value}' is not one of {string.Join(", ", schema.AllowedValues!)}",
             _ => null,
         };
         if (problem is not null)
@@ -92,6 +93,15 @@ internal sealed class StrictConfigCheck(IEnumerable<ConfigSchemaSection> section
             }
         }
     }
+
+    /// <summary>
+    /// Whether the binder would take <paramref name="value"/>: one of the names (case-insensitive, surrounding spaces
+    /// allowed), for an enum also a number or a comma-separated list of names (flags); empty means "not set".
+    /// </summary>
+    private static bool IsAllowed(string? value, IReadOnlyList<string>? allowed) =>
+        allowed is null || string.IsNullOrWhiteSpace(value) ||
+        value.Split(',').All(part => allowed.Contains(part.Trim(), StringComparer.OrdinalIgnoreCase)) ||
+        (!allowed.Contains("true") && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _));
 
     /// <summary>"; did you mean 'X'?" when exactly one known key is the closest and close enough to be a typo.</summary>
     internal static string Suggest(string key, IEnumerable<string> known)

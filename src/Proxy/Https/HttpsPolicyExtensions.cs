@@ -28,7 +28,7 @@ internal static class HttpsPolicyExtensions
                 options.AcmeChallengeOverHttp = section.GetValue("AcmeChallengeOverHttp", false);
             })
             .ValidateOnStart();
-        services.AddConfigSchema("EdgeProxy", ConfigSchema.Object(("HttpsRedirect", ConfigSchema.Value), ("HttpsPort", ConfigSchema.Value), ("AcmeChallengeOverHttp", ConfigSchema.Value)));
+        services.AddConfigSchema("EdgeProxy", ConfigSchema.Object(("HttpsRedirect", ConfigSchema.Boolean), ("HttpsPort", ConfigSchema.Value), ("AcmeChallengeOverHttp", ConfigSchema.Boolean)));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpsRedirectOptions>, HttpsRedirectOptionsValidator>());
         return services;
     }

@@ -40,6 +40,8 @@ internal sealed class ProxyConfigLoader(
             return ProxyConfigLoadResult.Failed([.. errors, $"{file}: {SectionName}: {ex.Message}"]);
         }
 
+        var clusters = config.Clusters.Select(cluster => WithAdminUrlResolved(cluster, configuration)).ToList();
+
         // The live sections first (AccessPolicies, RateLimits): routes are judged against the versions in this same edit.
         var stages = liveSections.Select(section => section.Stage(configuration, file, errors)).ToList();
         if (config.Routes.Count == 0)
@@ -47,7 +49,7 @@ internal sealed class ProxyConfigLoader(
             errors.Add($"{file}: {SectionName}:Routes: no routes are defined; refusing a configuration that would answer every request with 404");
         }
 
-        var clusterIds = config.Clusters.Select(c => c.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
+        var clusterIds = clusters.Select(c => c.ClusterId).ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var route in config.Routes)
         {
             var key = $"{file}: {SectionName}:Routes:{route.RouteId}";
@@ -70,11 +72,12 @@ internal sealed class ProxyConfigLoader(
             }
             else if (!clusterIds.Contains(clusterId))
             {
-                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}'");
+                var known = clusterIds.Count == 0 ? "none defined" : "known: " + string.Join(", ", clusterIds.Order(StringComparer.Ordinal));
+                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}' ({known}){StrictConfigCheck.Suggest(clusterId, clusterIds)}");
             }
         }
 
-        foreach (var cluster in config.Clusters)
+        foreach (var cluster in clusters)
         {
             var key = $"{file}: {SectionName}:Clusters:{cluster.ClusterId}";
             foreach (var error in await validator.ValidateClusterAsync(cluster))
@@ -86,12 +89,24 @@ internal sealed class ProxyConfigLoader(
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        return new ProxyConfigLoadResult(config.Routes, [.. config.Clusters.Select(WithUpstreamDefaults)], errors)
+        return new ProxyConfigLoadResult(config.Routes, [.. clusters.Select(WithUpstreamDefaults)], errors)
         {
             Stages = stages,
             Warnings = [.. warnings, .. ShadowedPolicies.Find(config.Routes).Select(w => $"{file}: {w}")],
         };
     }
+
+    /// <summary>Destinations written <c>{EdgeProxy:Admin:Url}/…</c> (the built-in whoami) on the admin listener as configured.</summary>
+    private static ClusterConfig WithAdminUrlResolved(ClusterConfig cluster, IConfiguration configuration) =>
+        cluster.Destinations?.Values.Any(d => AdminUrl.Resolve(d.Address, configuration) != d.Address) == true
+            ? cluster with
+            {
+                Destinations = cluster.Destinations.ToDictionary(
+                    d => d.Key,
+                    d => d.Value with { Address = AdminUrl.Resolve(d.Value.Address, configuration)! },
+                    StringComparer.OrdinalIgnoreCase),
+            }
+            : cluster;
 
     /// <summary><c>EdgeProxy:Upstream:ActivityTimeout</c> for a cluster that sets none of its own.</summary>
     private ClusterConfig WithUpstreamDefaults(ClusterConfig cluster) => cluster.HttpRequest?.ActivityTimeout is not null

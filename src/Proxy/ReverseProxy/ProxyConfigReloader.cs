@@ -28,7 +28,11 @@ internal sealed partial class ProxyConfigReloader(
         _lastSeenHash = SHA256.HashData(file.Content);
         restartRequired.RecordStart(file);
         Apply(result);
-        LogApplied(command.ConfigPath, result.Summary);
+        // --check builds the same state to validate it, but serves nothing: "Applied" would be untrue there.
+        if (!command.CheckOnly)
+        {
+            LogApplied(command.ConfigPath, result.Summary);
+        }
     }
 
     /// <summary>Reads the file; does nothing when its content is the one seen last, valid or not.</summary>

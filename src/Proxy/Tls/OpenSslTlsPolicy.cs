@@ -38,7 +38,11 @@ internal static partial class OpenSslTlsPolicy
         }
         catch (InvalidOperationException ex)
         {
-            return [ex.Message];
+            // A value the binder cannot convert (a misspelt profile): the strict check's message names the file, the key
+            // and the allowed values; the binder's names neither file nor choices.
+            var strict = new StrictConfigCheck([new ConfigSchemaSection(TlsOptions.SectionName, ConfigSchema.Of<TlsOptions>())]).Check(configuration, file.Path).Errors
+                .Where(error => error.Contains($": {TlsOptions.SectionName}:", StringComparison.Ordinal)).ToList();
+            return strict.Count > 0 ? strict : [$"{file.Path}: {ex.Message}"];
         }
 
         var policy = TlsPolicy.Resolve(options, out var errors);

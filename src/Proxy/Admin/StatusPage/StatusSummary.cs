@@ -13,14 +13,16 @@ internal static class StatusSummary
 {
     public static JsonObject Build(JsonObject status, HealthReport? readiness)
     {
-        var notReady = readiness?.Entries.Where(e => e.Value.Status != HealthStatus.Healthy)
-            .Select(e => e.Value.Description is { } d ? $"{e.Key}: {d}" : $"{e.Key}: {e.Value.Status}").ToList() ?? [];
+        // Unhealthy checks make the proxy unready; degraded ones leave it ready (amber, never red) and are listed apart,
+        // so that "ready" and "notReady" never disagree.
+        var notReady = Entries(readiness, HealthStatus.Unhealthy);
+        var degraded = Entries(readiness, HealthStatus.Degraded);
         var problems = DownDestinations(status).ToList();
         var badges = new[] { Config(status), Cloudflare(status), Certificates(status), Ocsp(status), OriginPulls(status) };
         var ready = readiness is null || readiness.Status != HealthStatus.Unhealthy;
         var level = !ready || badges.Any(b => b.Level == "bad") || problems.Any(p => p.Bad) ? "bad"
-            : problems.Count > 0 || badges.Any(b => b.Level == "warn") ? "warn" : "ok";
-        var headline = (ready ? "Ready" : "Not ready: " + string.Join("; ", notReady)) + problems.Count switch
+            : problems.Count > 0 || degraded.Count > 0 || badges.Any(b => b.Level == "warn") ? "warn" : "ok";
+        var headline = (ready ? degraded.Count > 0 ? "Ready, degraded: " + string.Join("; ", degraded) : "Ready" : "Not ready: " + string.Join("; ", notReady)) + problems.Count switch
         {
             0 => "",
             1 => " · 1 destination down: " + problems[0].Destination,
@@ -33,10 +35,15 @@ internal static class StatusSummary
             ["ready"] = ready,
             ["headline"] = headline,
             ["notReady"] = StatusJson.Strings(notReady),
+            ["degraded"] = StatusJson.Strings(degraded),
             ["problems"] = StatusJson.Array(problems, p => (JsonNode?)p.Text),
             ["badges"] = StatusJson.Array(badges, b => new JsonObject { ["id"] = b.Id, ["label"] = b.Label, ["level"] = b.Level, ["text"] = b.Text }),
         };
     }
+
+    private static List<string> Entries(HealthReport? readiness, HealthStatus status) =>
+        readiness?.Entries.Where(e => e.Value.Status == status)
+            .Select(e => e.Value.Description is { } d ? $"{e.Key}: {d}" : $"{e.Key}: {e.Value.Status}").ToList() ?? [];
 
     private static IEnumerable<(string Destination, string Text, bool Bad)> DownDestinations(JsonObject status)
     {
@@ -72,7 +79,9 @@ internal static class StatusSummary
 
         var summary = $"{cf.Str("origin")} list, {cf.Num("count")} ranges, age {Age(cf.Num("ageSeconds"))}";
         var error = cf.At("lastError") is { } e ? $"; last refresh failed: {e.Str("reason")}" : "";
-        return cf.Bool("stale") ? new("cloudflare", "Cloudflare ranges", "bad", "stale: " + summary + error)
+        // Stale is degraded, not failing: the proxy keeps serving with the list (unready only past FailReadinessWhenOlderThan,
+        // which the readiness verdict itself makes red).
+        return cf.Bool("stale") ? new("cloudflare", "Cloudflare ranges", "warn", "stale: " + summary + error)
             : error.Length > 0 ? new("cloudflare", "Cloudflare ranges", "warn", summary + error)
             : new("cloudflare", "Cloudflare ranges", "ok", summary);
     }

@@ -28,12 +28,11 @@ public sealed class WhoamiDefaultTests
         File.Copy(ShippedConfig(), configPath);
         var adminPort = FreePort.Next();
 
-        // Only the ports and the range source change (through command-line overrides); everything else is the shipped file.
+        // Only the ports (the admin one moved off 9901: whoami follows it) and the range source change (through command-line overrides); everything else is the shipped file.
         await using var proxy = await ProxyUnderTest.StartAsync(directory, configPath,
             "--Kestrel:Endpoints:Http:Url=http://127.0.0.1:0",
             "--Kestrel:Endpoints:Https:Url=https://127.0.0.1:0",
             $"--EdgeProxy:Admin:Url=http://127.0.0.1:{adminPort}",
-            $"--ReverseProxy:Clusters:whoami:Destinations:builtin:Address=http://127.0.0.1:{adminPort}/whoami/",
             "--EdgeProxy:Cloudflare:Sources:0=http://127.0.0.1:9/ips-v4"); // never the internet
 
         Assert.NotNull(proxy.ExpectedCertificate); // the self-signed first-run certificate was made and is served

@@ -40,15 +40,16 @@ public sealed class StartupTests : IDisposable
     }
 
     [Fact]
-    public async Task Invalid_json_at_start_exits_non_zero_with_the_position()
+    public async Task Invalid_json_at_start_exits_non_zero_with_the_position_counted_from_1()
     {
         var path = WriteConfig("{\n  \"ReverseProxy\": {\n    \"Routes\": { ,\n}");
 
         var result = await ProxyProcess.RunAsync(["--config", path]);
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"{path}: invalid JSON", result.StandardError);
-        Assert.Contains("LineNumber: 2", result.StandardError);
+        // The ',' is the 17th character of the third line, as an editor counts.
+        Assert.Contains($"{path}: invalid JSON at line 3, column 17: ", result.StandardError);
+        Assert.DoesNotContain("LineNumber", result.StandardError);
         Assert.DoesNotContain("Now listening", result.Output);
     }
 

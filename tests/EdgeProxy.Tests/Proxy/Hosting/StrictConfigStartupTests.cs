@@ -99,8 +99,8 @@ public sealed class StrictConfigStartupTests : IDisposable
 
         var result = await CheckAsync(config, 1);
 
-        Assert.Contains("ReverseProxy:Routes:all:AuthorizationPolicy: no access policy 'Default' in EdgeProxy:AccessPolicies; name one of them, or 'Anonymous'", result.StandardError);
-        Assert.Contains("ReverseProxy:Routes:all:RateLimiterPolicy: no rate limit 'Default' in EdgeProxy:RateLimits", result.StandardError);
+        Assert.Contains("ReverseProxy:Routes:all:AuthorizationPolicy: no access policy 'Default' in EdgeProxy:AccessPolicies (known: office); name one of them, or 'Anonymous'", result.StandardError);
+        Assert.Contains("ReverseProxy:Routes:all:RateLimiterPolicy: no rate limit 'Default' in EdgeProxy:RateLimits (none defined)", result.StandardError);
 
         config["ReverseProxy"]!["Routes"]!["all"]!["AuthorizationPolicy"] = "Anonymous";
         config["ReverseProxy"]!["Routes"]!["all"]!["RateLimiterPolicy"] = "Disable";
