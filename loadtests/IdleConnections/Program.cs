@@ -11,7 +11,7 @@ using EdgeProxy.IdleConnections;
 // connections that each send one request, read the response and stay open, and reports (RSS after - RSS before) / N.
 // Usage (from the repository root, after `dotnet publish src/Proxy -c Release -o DIR`):
 //   dotnet run -c Release --project loadtests/IdleConnections -- --publish DIR [--counts 1000,3000]
-//     [--systems EdgeProxy,nginx,HAProxy] [--protocols h1,h2] [--env NAME=VALUE]... [--set Config:Key=Value]... [--hold SECONDS]
+//     [--systems EdgeProxy,nginx,HAProxy] [--protocols h1,h2,h1c (HTTP/1.1 without TLS)] [--env NAME=VALUE]... [--set Config:Key=Value]... [--hold SECONDS]
 var settings = Settings.Parse(args);
 using var bench = new IdleBench(settings);
 return await bench.RunAsync();
@@ -56,6 +56,7 @@ namespace EdgeProxy.IdleConnections
         private const int AdminPort = 19381;
         private const int WarmUpConnections = 200;
         private const int ConnectConcurrency = 32;
+        private const int PlainPortOffset = 10;
         private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(180);
         private static readonly Dictionary<string, int> Ports = new() { ["EdgeProxy"] = 19383, ["nginx"] = 19384, ["HAProxy"] = 19385 };
         private readonly string _work = Directory.CreateTempSubdirectory("idle-connections-").FullName;
@@ -105,18 +106,20 @@ namespace EdgeProxy.IdleConnections
             };
             try
             {
-                var port = Ports[system];
+                // "h1c": HTTP/1.1 without TLS on a second listener, to split what TLS costs from the rest.
+                var plain = protocol == "h1c";
+                var port = Ports[system] + (plain ? PlainPortOffset : 0);
                 await WaitForPortAsync(port, server);
                 var version = protocol == "h2" ? HttpVersion.Version20 : HttpVersion.Version11;
 
                 // Warm-up: handshakes, first requests (JIT, pools, the backend connection) on connections then closed.
-                var warm = await OpenAsync(port, version, WarmUpConnections);
+                var warm = await OpenAsync(plain ? "http" : "https", port, version, WarmUpConnections);
                 Close(warm);
                 await Task.Delay(TimeSpan.FromSeconds(settings.SettleSeconds));
                 var before = Memory(server.Id);
                 var before2 = system == "EdgeProxy" ? await ManagedAsync() : null;
 
-                var clients = await OpenAsync(port, version, count);
+                var clients = await OpenAsync(plain ? "http" : "https", port, version, count);
                 await Task.Delay(TimeSpan.FromSeconds(settings.SettleSeconds));
                 var after = Memory(server.Id);
                 var after2 = system == "EdgeProxy" ? await ManagedAsync() : null;
@@ -148,7 +151,7 @@ namespace EdgeProxy.IdleConnections
         }
 
         /// <summary>N connections, each with one request answered and then left open (idle keep-alive), at most <see cref="ConnectConcurrency"/> handshakes at a time.</summary>
-        private static async Task<List<HttpMessageInvoker>> OpenAsync(int port, Version version, int count)
+        private static async Task<List<HttpMessageInvoker>> OpenAsync(string scheme, int port, Version version, int count)
         {
             var clients = new List<HttpMessageInvoker>(count);
             using var deadline = new CancellationTokenSource(OpenTimeout);
@@ -162,6 +165,7 @@ namespace EdgeProxy.IdleConnections
                     var client = new HttpMessageInvoker(new SocketsHttpHandler
                     {
                         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(30),
+                        AllowAutoRedirect = false,
                         PooledConnectionLifetime = Timeout.InfiniteTimeSpan,
                         MaxConnectionsPerServer = 1,
                         ConnectTimeout = TimeSpan.FromSeconds(30),
@@ -171,7 +175,7 @@ namespace EdgeProxy.IdleConnections
                             RemoteCertificateValidationCallback = static (_, _, _, _) => true, // the tool's own self-signed certificate
                         },
                     });
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"https://127.0.0.1:{port}/") { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
+                    using var request = new HttpRequestMessage(HttpMethod.Get, $"{scheme}://127.0.0.1:{port}/") { Version = version, VersionPolicy = HttpVersionPolicy.RequestVersionExact };
                     using var timeout = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
                     timeout.CancelAfter(TimeSpan.FromSeconds(30));
                     try
@@ -301,7 +305,7 @@ namespace EdgeProxy.IdleConnections
                 worker_rlimit_nofile 20000; events { worker_connections 10000; }
                 http { keepalive_requests 1000000; keepalive_timeout 600s; access_log off;
                   upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
-                  server { listen 127.0.0.1:{{Ports["nginx"]}} ssl http2;
+                  server { listen 127.0.0.1:{{Ports["nginx"]}} ssl http2; listen 127.0.0.1:{{Ports["nginx"] + PlainPortOffset}};
                     ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
                     ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;
                     location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
@@ -320,6 +324,7 @@ namespace EdgeProxy.IdleConnections
                   timeout http-keep-alive 600s
                 frontend edge
                   bind 127.0.0.1:{{Ports["HAProxy"]}} ssl crt {{_work}}/combined.pem alpn h2,http/1.1
+                  bind 127.0.0.1:{{Ports["HAProxy"] + PlainPortOffset}}
                   default_backend app
                 backend app
                   http-reuse always
@@ -330,13 +335,17 @@ namespace EdgeProxy.IdleConnections
                 {
                   "Logging": { "LogLevel": { "Default": "Warning" } },
                   "Kestrel": {
-                    "Endpoints": { "Https": { "Url": "https://127.0.0.1:{{Ports["EdgeProxy"]}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } } },
+                    "Endpoints": {
+                      "Https": { "Url": "https://127.0.0.1:{{Ports["EdgeProxy"]}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } },
+                      "Http": { "Url": "http://127.0.0.1:{{Ports["EdgeProxy"] + PlainPortOffset}}" }
+                    },
                     "Limits": { "KeepAliveTimeout": "00:10:00" }
                   },
                   "EdgeProxy": {
                     "Admin": { "Url": "http://127.0.0.1:{{AdminPort}}" },
                     "ClientIp": { "TrustCloudflare": false, "TrustedNetworks": [ "127.0.0.1/32" ] },
                     "Connections": { "MaxPerUntrustedPeer": 0 },
+                    "HttpsRedirect": false,
                     "AccessLog": { "Enabled": false }
                   },
                   "ReverseProxy": {
