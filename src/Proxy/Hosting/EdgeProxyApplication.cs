@@ -130,6 +130,7 @@ internal static class EdgeProxyApplication
 
     private static void ConfigurePipeline(WebApplication app)
     {
+        app.UseOpenSslBufferRelease();
         app.UseConnectionActivity();
         app.UseOcspProxy();
         app.UseAdminListener();

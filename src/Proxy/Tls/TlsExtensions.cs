@@ -29,6 +29,8 @@ internal static class TlsExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, CertificateExpiryMonitor>(sp => sp.GetRequiredService<CertificateExpiryMonitor>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IMetricsPublisher, CertificateExpiryMonitor>(sp => sp.GetRequiredService<CertificateExpiryMonitor>()));
         services.AddStatusSection<TlsStatusSection>();
+        // OpenSSL's record buffers freed while a connection waits (docs/connections-memory.md).
+        services.AddPublicEndpointSetup<OpenSslBufferRelease.EndpointSetup>();
         return services;
     }
 
