@@ -184,12 +184,12 @@ internal sealed class AccessControlConfigSection(
             // second one on every route naming it would only mislead.
             if (route.AuthorizationPolicy is { Length: > 0 } policy && !policy.Equals(AccessLoosening.Anonymous, StringComparison.OrdinalIgnoreCase) && !declaredPolicies.Contains(policy))
             {
-                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName} ({Known(declaredPolicies)}); name one of them, or '{AccessLoosening.Anonymous}' for a route open to everyone");
+                errors.Add($"{routeKey}:AuthorizationPolicy: no access policy '{policy}' in {AccessPolicyOptions.SectionName} ({StrictConfigCheck.KnownNames(declaredPolicies)}); name one of them, or '{AccessLoosening.Anonymous}' for a route open to everyone");
             }
 
             if (route.RateLimiterPolicy is { Length: > 0 } limit && !limit.Equals(AccessLoosening.Disable, StringComparison.OrdinalIgnoreCase) && !declaredRateLimits.Contains(limit))
             {
-                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName} ({Known(declaredRateLimits)}); name one of them, or '{AccessLoosening.Disable}' for none");
+                errors.Add($"{routeKey}:RateLimiterPolicy: no rate limit '{limit}' in {RateLimitOptions.SectionName} ({StrictConfigCheck.KnownNames(declaredRateLimits)}); name one of them, or '{AccessLoosening.Disable}' for none");
             }
         }
 
@@ -202,9 +202,6 @@ internal sealed class AccessControlConfigSection(
             AuthorizationPolicy = string.Equals(route.AuthorizationPolicy, AccessLoosening.Anonymous, StringComparison.OrdinalIgnoreCase) ? route.AuthorizationPolicy : null,
             RateLimiterPolicy = string.Equals(route.RateLimiterPolicy, AccessLoosening.Disable, StringComparison.OrdinalIgnoreCase) ? route.RateLimiterPolicy : null,
         };
-
-        private static string Known(FrozenSet<string> names) =>
-            names.Count == 0 ? "none defined" : "known: " + string.Join(", ", names.Order(StringComparer.Ordinal));
 
         public void Apply(IReadOnlyList<RouteConfig> routes) => owner.Apply(this, routes);
 

@@ -126,7 +126,7 @@ internal sealed class ConfigSchema
             return Boolean;
         }
 
-        if (type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset) ||
+        if (type.IsPrimitive || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan) || type == typeof(DateTimeOffset) ||
             type == typeof(DateTime) || type == typeof(Uri) || type == typeof(Version) || type == typeof(Guid))
         {
             return Value;

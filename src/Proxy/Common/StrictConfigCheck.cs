@@ -103,6 +103,13 @@ internal sealed class StrictConfigCheck(IEnumerable<ConfigSchemaSection> section
         value.Split(',').All(part => allowed.Contains(part.Trim(), StringComparer.OrdinalIgnoreCase)) ||
         (!allowed.Contains("true") && long.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out _));
 
+    /// <summary>"known: a, b" (ordinal order) or "none defined": the names an unknown one could have been.</summary>
+    internal static string KnownNames(IEnumerable<string> names)
+    {
+        var sorted = names.Order(StringComparer.Ordinal).ToList();
+        return sorted.Count == 0 ? "none defined" : "known: " + string.Join(", ", sorted);
+    }
+
     /// <summary>"; did you mean 'X'?" when exactly one known key is the closest and close enough to be a typo.</summary>
     internal static string Suggest(string key, IEnumerable<string> known)
     {

@@ -72,8 +72,7 @@ internal sealed class ProxyConfigLoader(
             }
             else if (!clusterIds.Contains(clusterId))
             {
-                var known = clusterIds.Count == 0 ? "none defined" : "known: " + string.Join(", ", clusterIds.Order(StringComparer.Ordinal));
-                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}' ({known}){StrictConfigCheck.Suggest(clusterId, clusterIds)}");
+                errors.Add($"{key}:ClusterId: unknown cluster '{clusterId}' ({StrictConfigCheck.KnownNames(clusterIds)}){StrictConfigCheck.Suggest(clusterId, clusterIds)}");
             }
         }
 

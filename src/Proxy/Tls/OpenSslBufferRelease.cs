@@ -2,6 +2,7 @@ using System.Net.Security;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using EdgeProxy.Common;
+using EdgeProxy.Middleware;
 using Microsoft.AspNetCore.Server.Kestrel;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 
@@ -83,7 +84,8 @@ internal static unsafe class OpenSslBufferRelease
     /// </summary>
     public static IApplicationBuilder UseOpenSslBufferRelease(this IApplicationBuilder app) => !Supported ? app : app.Use((context, next) =>
     {
-        if (context.Features.Get<Pending>() is { Done: false } pending)
+        // Every request looks, so through the indexer like the other per-request lookups (FeatureCollectionExtensions).
+        if (context.Features.Find<Pending>() is { Done: false } pending)
         {
             pending.Done = true;
             if (context.Features.Get<ISslStreamFeature>()?.SslStream is { } stream)
