@@ -12,17 +12,18 @@ using EdgeProxy.IdleConnections;
 // Usage (from the repository root, after `dotnet publish src/Proxy -c Release -o DIR`):
 //   dotnet run -c Release --project loadtests/IdleConnections -- --publish DIR [--counts 1000,3000]
 //     [--systems EdgeProxy,nginx,HAProxy] [--protocols h1,h2,h1c (HTTP/1.1 without TLS)] [--env NAME=VALUE]... [--set Config:Key=Value]... [--hold SECONDS]
+//     [--after-close SECONDS (RSS that long after the connections closed, against before them)]
 var settings = Settings.Parse(args);
 using var bench = new IdleBench(settings);
 return await bench.RunAsync();
 
 namespace EdgeProxy.IdleConnections
 {
-    internal sealed record Settings(string? Publish, int[] Counts, string[] Systems, string[] Protocols, Dictionary<string, string> Environment, List<string> ProxySettings, int HoldSeconds, int SettleSeconds)
+    internal sealed record Settings(string? Publish, int[] Counts, string[] Systems, string[] Protocols, Dictionary<string, string> Environment, List<string> ProxySettings, int HoldSeconds, int SettleSeconds, int AfterCloseSeconds)
     {
         public static Settings Parse(string[] args)
         {
-            var settings = new Settings(null, [1000, 3000], ["EdgeProxy", "nginx", "HAProxy"], ["h1"], [], [], 0, 5);
+            var settings = new Settings(null, [1000, 3000], ["EdgeProxy", "nginx", "HAProxy"], ["h1"], [], [], 0, 5, 0);
             for (var i = 0; i + 1 < args.Length; i += 2)
             {
                 var value = args[i + 1];
@@ -34,6 +35,7 @@ namespace EdgeProxy.IdleConnections
                     "--protocols" => settings with { Protocols = value.Split(',') },
                     "--hold" => settings with { HoldSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--settle" => settings with { SettleSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--after-close" => settings with { AfterCloseSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--env" => Add(settings, () => settings.Environment[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..]),
                     "--set" => Add(settings, () => settings.ProxySettings.Add(value)),
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
@@ -143,6 +145,14 @@ namespace EdgeProxy.IdleConnections
                 }
 
                 Close(clients);
+                if (settings.AfterCloseSeconds > 0)
+                {
+                    // Issue 32, point 3: does the memory of a connection storm come back once the connections are gone?
+                    await Task.Delay(TimeSpan.FromSeconds(settings.AfterCloseSeconds));
+                    var closed = Memory(server.Id);
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {settings.AfterCloseSeconds} s after closing: RSS {closed.Rss / 1024.0:F1} MB ({before.Rss / 1024.0:F1} before the storm, {after.Rss / 1024.0:F1} during it): {100.0 * (closed.Rss - before.Rss) / before.Rss:+0;-0} % of before"));
+                }
             }
             finally
             {

@@ -25,6 +25,8 @@ internal static class ConnectionsExtensions
             sp.GetRequiredService<IOptions<ConnectionsOptions>>().Value.MaxPerUntrustedPeer,
             sp.GetRequiredService<TrustedNetworkRegistry>()));
         services.AddPublicEndpointSetup<ConnectionReclaimEndpointSetup>();
+        services.TryAddSingleton<StormMemoryRelease>();
+        services.AddHostedService(sp => sp.GetRequiredService<StormMemoryRelease>());
         services.AddStatusSection<ConnectionsStatusSection>();
         services.AddMetricsPublisher<ConnectionsMetrics>();
         return services;

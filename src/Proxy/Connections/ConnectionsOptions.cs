@@ -10,4 +10,10 @@ internal sealed class ConnectionsOptions
     /// (Cloudflare's ranges, <c>TrustedNetworks</c>) are exempt: every visitor arrives through a few of their addresses.
     /// </summary>
     public int? MaxPerUntrustedPeer { get; set; } = 256;
+
+    /// <summary>
+    /// After a connection storm (the open connections fell by 500 or more, to half their peak), return the memory the
+    /// closed connections held to the system: one aggressive garbage collection and a native heap trim.
+    /// </summary>
+    public bool ReleaseMemoryAfterStorm { get; set; } = true;
 }

@@ -4,7 +4,7 @@ using EdgeProxy.Common;
 namespace EdgeProxy.Connections;
 
 /// <summary>The <c>connections</c> section of <c>/status</c>: public connections now, the limit, and what making room did.</summary>
-internal sealed class ConnectionsStatusSection(IdleConnectionReclaimer reclaimer) : IStatusSection
+internal sealed class ConnectionsStatusSection(IdleConnectionReclaimer reclaimer, StormMemoryRelease memoryRelease) : IStatusSection
 {
     public string Name => "connections";
 
@@ -16,5 +16,6 @@ internal sealed class ConnectionsStatusSection(IdleConnectionReclaimer reclaimer
         ["refused"] = reclaimer.Refused,
         ["maxPerUntrustedPeer"] = reclaimer.MaxPerUntrustedPeer,
         ["refusedPerUntrustedPeer"] = reclaimer.RefusedPerPeer,
+        ["memoryReleases"] = memoryRelease.Releases,
     };
 }
