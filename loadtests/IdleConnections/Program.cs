@@ -86,7 +86,7 @@ namespace EdgeProxy.IdleConnections
                         {
                             await MeasureAsync(system, protocol, count);
                         }
-                        catch (InvalidOperationException e)
+                        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException)
                         {
                             Console.WriteLine($"{system}\t{protocol}\t{count}\tfailed: {e.Message}");
                         }
@@ -323,11 +323,11 @@ namespace EdgeProxy.IdleConnections
             await File.WriteAllTextAsync($"{_work}/haproxy.cfg", $$"""
                 global
                   nbthread 1
-                  maxconn 9000
+                  maxconn 12000
                   ssl-default-bind-options ssl-min-ver TLSv1.2
                 defaults
                   mode http
-                  maxconn 9000
+                  maxconn 12000
                   timeout connect 5s
                   timeout client 600s
                   timeout server 30s
