@@ -32,9 +32,16 @@ internal sealed partial class StormMemoryRelease(IdleConnectionReclaimer connect
         }
 
         using var timer = new PeriodicTimer(CheckInterval, timeProvider);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+        try
         {
-            Check();
+            while (await timer.WaitForNextTickAsync(stoppingToken))
+            {
+                Check();
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping (or a start that failed being disposed): nothing to report.
         }
     }
 
