@@ -1,7 +1,7 @@
 namespace EdgeProxy.Bench;
 
 /// <summary>Command-line settings; every load loop is bounded by these times.</summary>
-public sealed record BenchSettings(int Rounds, int Seconds, int WarmUpSeconds, string RepositoryRoot, IReadOnlyDictionary<string, string> EdgeProxyEnvironment)
+public sealed record BenchSettings(int Rounds, int Seconds, int WarmUpSeconds, string RepositoryRoot, IReadOnlyDictionary<string, string> EdgeProxyEnvironment, int HandshakeRounds, bool OnlyHandshakes)
 {
     public static BenchSettings Parse(string[] args)
     {
@@ -21,7 +21,9 @@ public sealed record BenchSettings(int Rounds, int Seconds, int WarmUpSeconds, s
             }
         }
 
-        return new BenchSettings(Value("--rounds", 3), Value("--seconds", 10), Value("--warmup", 60), FindRepositoryRoot(), environment);
+        // --only handshakes: the connection loads alone (HandshakeBench), without the request loads and the access-log pairs.
+        var onlyHandshakes = Array.IndexOf(args, "--only") is var only && only >= 0 && only + 1 < args.Length && args[only + 1] == "handshakes";
+        return new BenchSettings(Value("--rounds", 3), Value("--seconds", 10), Value("--warmup", 60), FindRepositoryRoot(), environment, Value("--handshake-rounds", 3), onlyHandshakes);
     }
 
     private static string FindRepositoryRoot()

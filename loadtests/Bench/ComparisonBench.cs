@@ -61,6 +61,11 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             var starters = StartServers();
             await WaitForPortsAsync(Systems.Where(s => _servers.ContainsKey(s.Name)).Select(s => s.Port).Append(BackendPort));
 
+            if (settings.OnlyHandshakes)
+            {
+                return await RunHandshakesOnlyAsync(starters);
+            }
+
             // The EdgeProxy builds of WarmUpCurve.Systems start only now, one at a time, so their first seconds are measured from process start.
             var curves = new Dictionary<string, WarmUpCurve>();
             foreach (var name in WarmUpCurve.Systems)
@@ -88,6 +93,8 @@ public sealed partial class ComparisonBench(BenchSettings settings)
 
                 Console.WriteLine($"round {round}/{settings.Rounds} done");
             }
+
+            var handshakes = await HandshakeBench.RunAsync(HandshakeSystems(), settings.HandshakeRounds, settings.Seconds);
 
             // The rounds run each system minutes apart, and the drift between them is as large as the access log's
             // cost; pairs of short runs back to back (which one goes first alternates) compare like with like.
@@ -117,6 +124,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             Console.WriteLine();
             Console.WriteLine(BenchReport.Write(results, LoggingSystem, DotNetSystems, LeanSystem));
             Console.WriteLine(BenchReport.WriteAccessLogPairs(pairs));
+            Console.WriteLine(HandshakeBench.Write(handshakes));
             foreach (var (name, curve) in curves)
             {
                 Console.WriteLine(curve.Describe(name, BenchReport.MedianRps(results, name, HttpsLoad)));
@@ -137,6 +145,29 @@ public sealed partial class ComparisonBench(BenchSettings settings)
                 server.Dispose();
             }
         }
+    }
+
+    /// <summary>The systems the connection loads compare: the regular and native builds against nginx and HAProxy.</summary>
+    private Dictionary<string, (ManagedProcess, int)> HandshakeSystems() =>
+        new[] { "EdgeProxy", "EdgeProxy native", "nginx", "HAProxy" }.ToDictionary(name => name, name => (_servers[name], Port(name)));
+
+    /// <summary><c>--only handshakes</c>: starts the EdgeProxy builds, warms them up, runs the connection loads alone.</summary>
+    private async Task<int> RunHandshakesOnlyAsync(Dictionary<string, Func<ManagedProcess>> starters)
+    {
+        foreach (var name in new[] { "EdgeProxy", "EdgeProxy native" })
+        {
+            _servers[name] = starters[name]();
+            await WaitForPortsAsync([Port(name)]);
+            Console.WriteLine($"warming {name} up for {settings.WarmUpSeconds} s...");
+            await Wrk(Port(name), settings.WarmUpSeconds);
+            await HandshakeBench.RunAsync(new Dictionary<string, (ManagedProcess, int)> { [name] = (_servers[name], Port(name)) }, 1, settings.Seconds);
+        }
+
+        var results = await HandshakeBench.RunAsync(HandshakeSystems(), settings.HandshakeRounds, settings.Seconds);
+        Console.WriteLine();
+        Console.WriteLine(HandshakeBench.Write(results));
+        Directory.Delete(_work, recursive: true);
+        return 0;
     }
 
     /// <summary>Stops the systems, starts them again and warms them up on both loads, as the rounds' processes were.</summary>
