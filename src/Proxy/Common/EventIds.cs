@@ -62,4 +62,7 @@ internal static class EventIds
     public const int SyslogConnected = 603;
     public const int KestrelConnectionFailed = 604;
     public const int KestrelConnectionEnded = 605;
+
+    // PROXY protocol listeners
+    public const int ProxyProtocolRefused = 701;
 }
