@@ -216,6 +216,34 @@ public sealed class ProxyProtocolListenerTests
     }
 
     [Fact]
+    public async Task The_per_peer_connection_limit_counts_header_sources_not_the_balancer()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = Config(backend, ["Http"]);
+        config["EdgeProxy"]!["Connections"] = new JsonObject { ["MaxPerUntrustedPeer"] = 1 };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        var server = EndPoint(proxy.HttpUri!);
+        using var held = await ConnectAsync(Balancer, server);
+        await held.SendAsync(Concat(V2Tcp(Client, Front), Encoding.ASCII.GetBytes("GET /ip HTTP/1.1\r\nHost: example.com\r\n\r\n")));
+        var answer = new StringBuilder();
+        var buffer = new byte[4096];
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+        {
+            while (!answer.ToString().Contains("backend=app", StringComparison.Ordinal))
+            {
+                var read = await held.ReceiveAsync(buffer, System.Net.Sockets.SocketFlags.None, timeout.Token);
+                Assert.True(read > 0, answer.ToString());
+                answer.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+
+        // The same client again (through the same balancer) is over its limit; another client is not.
+        Assert.Equal("", await ExchangeAsync(Balancer, server, Concat(V2Tcp(IPEndPoint.Parse("203.0.113.7:51002"), Front), Request())));
+        Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(Balancer, server, Concat(V2Tcp(IPEndPoint.Parse("203.0.113.8:51003"), Front), Request())));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_connections_refused_total{reason=\"per-peer\"}"));
+    }
+
+    [Fact]
     public async Task Cf_connecting_ip_is_restored_only_when_the_header_source_is_trusted()
     {
         await using var backend = await TestBackend.StartAsync("app");
