@@ -76,7 +76,9 @@ internal sealed partial class ProxyProtocolConnectionMiddleware(string endpoint,
         }
 
         var source = accepted.Header.Source;
-        connection.Features.Set<IProxyProtocolFeature>(new ProxyProtocolFeature(balancer, source, accepted.Header.Version, accepted.Header.IsLocal, accepted.Authority, accepted.Alpn));
+        // A dual-stack listener sees an IPv4 balancer as ::ffff:a.b.c.d; recorded as the IPv4 address, like every peer.
+        var loadBalancer = balancer.Address.IsIPv4MappedToIPv6 ? new IPEndPoint(balancer.Address.MapToIPv4(), balancer.Port) : balancer;
+        connection.Features.Set<IProxyProtocolFeature>(new ProxyProtocolFeature(loadBalancer, source, accepted.Header.Version, accepted.Header.IsLocal, accepted.Authority, accepted.Alpn));
         if (source is not null)
         {
             connection.RemoteEndPoint = source;

@@ -46,6 +46,24 @@ public sealed class ProxyProtocolListenerTests
     }
 
     [Fact]
+    public async Task On_a_dual_stack_listener_an_ipv4_balancer_is_trusted_and_logged_as_ipv4()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = Config(backend, ["Http"]);
+        config["Kestrel"]!["Endpoints"]!["Http"]!["Url"] = "http://[::]:0";
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        var server = new IPEndPoint(IPAddress.Loopback, proxy.HttpUri!.Port);
+
+        Assert.StartsWith("HTTP/1.1 200", await ExchangeAsync(Balancer, server, Concat(V2Tcp(Client, Front), Request("/dual"))));
+        Assert.Equal("", await ExchangeAsync(Outsider, server, Concat(V2Tcp(Client, Front), Request())));
+
+        var record = await AccessLogFile.WaitForRecordAsync(AccessLogPath(proxy), r => r.Text("path") == "/dual");
+        Assert.Equal("203.0.113.7", record.Text("peer_ip"));
+        Assert.Equal("127.0.0.3", record.Text("lb_ip"));
+        Assert.Equal(1, await RefusedAsync(proxy, "untrusted-sender"));
+    }
+
+    [Fact]
     public async Task A_header_arriving_one_byte_at_a_time_is_waited_for()
     {
         await using var backend = await TestBackend.StartAsync("app");
