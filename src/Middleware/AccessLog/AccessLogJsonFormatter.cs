@@ -30,6 +30,9 @@ public sealed class AccessLogJsonFormatter
     private static readonly JsonEncodedText Time = JsonEncodedText.Encode("time");
     private static readonly JsonEncodedText ClientIp = JsonEncodedText.Encode("client_ip");
     private static readonly JsonEncodedText PeerIp = JsonEncodedText.Encode("peer_ip");
+    private static readonly JsonEncodedText LbIp = JsonEncodedText.Encode("lb_ip");
+    private static readonly JsonEncodedText ProxyAuthority = JsonEncodedText.Encode("proxy_authority");
+    private static readonly JsonEncodedText ProxyAlpn = JsonEncodedText.Encode("proxy_alpn");
     private static readonly JsonEncodedText ClientIpFrom = JsonEncodedText.Encode("client_ip_from");
     private static readonly JsonEncodedText Method = JsonEncodedText.Encode("method");
     private static readonly JsonEncodedText Scheme = JsonEncodedText.Encode("scheme");
@@ -93,6 +96,7 @@ public sealed class AccessLogJsonFormatter
         w.WriteRawValue(QuotedTime(record.Time), skipInputValidation: true);
         WriteAddress(w, ClientIp, record.ClientIp);
         WriteAddress(w, PeerIp, record.PeerIp);
+        WriteAddress(w, LbIp, record.LoadBalancerIp);
         WriteKnown(w, ClientIpFrom, record.ClientIpFrom, ref _clientIpFrom);
         WriteKnown(w, Method, record.Method, ref _method);
         WriteKnown(w, Scheme, record.Scheme, ref _scheme);
@@ -134,6 +138,8 @@ public sealed class AccessLogJsonFormatter
         }
 
         WriteOptional(w, Sni, record.Sni);
+        WriteOptional(w, ProxyAuthority, record.ProxyAuthority);
+        WriteOptional(w, ProxyAlpn, record.ProxyAlpn);
         WriteOptional(w, User, record.User);
         WriteOptional(w, UserAgent, record.UserAgent);
         WriteOptional(w, Referer, record.Referer);

@@ -1,4 +1,5 @@
 using EdgeProxy.Middleware.ClientIp;
+using EdgeProxy.Middleware.ProxyProtocol;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.Features.Authentication;
@@ -130,6 +131,13 @@ public sealed class AccessLogMiddleware(RequestDelegate next, IAccessLogSink sin
         record.ClientIp = context.Connection.RemoteIpAddress;
         record.PeerIp = clientIp?.Peer ?? record.ClientIp;
         record.ClientIpFrom = clientIp?.Source.ToLogValue();
+        if (context.Features.Find<IProxyProtocolFeature>() is { } proxyProtocol)
+        {
+            record.LoadBalancerIp = proxyProtocol.LoadBalancer.Address;
+            record.ProxyAuthority = proxyProtocol.Authority;
+            record.ProxyAlpn = proxyProtocol.Alpn;
+        }
+
         record.Method = request.Method;
         record.Scheme = request.Scheme;
         record.Host = headers.Host.Count == 0 ? null : headers.Host.ToString();

@@ -17,6 +17,15 @@ public sealed class AccessLogRecord
 
     public IPAddress? PeerIp { get; set; }
 
+    /// <summary>The load balancer that sent the connection's PROXY header (its TCP peer); null without one.</summary>
+    public IPAddress? LoadBalancerIp { get; set; }
+
+    /// <summary>The PROXY v2 header's <c>PP2_TYPE_AUTHORITY</c> (the host name the client asked the balancer for).</summary>
+    public string? ProxyAuthority { get; set; }
+
+    /// <summary>The PROXY v2 header's <c>PP2_TYPE_ALPN</c> (the protocol the client negotiated with the balancer).</summary>
+    public string? ProxyAlpn { get; set; }
+
     /// <summary>The client-IP middleware's verdict (<c>header</c>, <c>untrusted-peer</c>, …); null when it did not run.</summary>
     public string? ClientIpFrom { get; set; }
 

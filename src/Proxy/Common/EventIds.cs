@@ -63,6 +63,9 @@ internal static class EventIds
     public const int KestrelConnectionFailed = 604;
     public const int KestrelConnectionEnded = 605;
 
+    // PROXY protocol listeners
+    public const int ProxyProtocolRefused = 701;
+
     // Connections
     public const int ConnectionStormMemoryReleased = 801;
 }

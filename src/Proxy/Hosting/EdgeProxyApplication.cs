@@ -15,6 +15,7 @@ using EdgeProxy.Ocsp;
 using EdgeProxy.Requests;
 using EdgeProxy.Middleware.Requests;
 using EdgeProxy.OriginPulls;
+using EdgeProxy.ProxyProtocol;
 using EdgeProxy.ReverseProxy;
 using EdgeProxy.Shutdown;
 using EdgeProxy.Tls;
@@ -104,6 +105,9 @@ internal static class EdgeProxyApplication
         builder.Services.AddConfigSchema("Kestrel", KestrelSchema.Kestrel.AsWarnOnly());
         builder.Services.AddSingleton(sp => DataDirectory.From(sp.GetRequiredService<IOptions<EdgeProxyOptions>>().Value.DataPath, builder.Environment.ContentRootPath));
 
+        // First of the public-endpoint setups (they run in registration order): the PROXY header is read before anything
+        // judges the peer (the lock, origin pulls, the connection limit) and before TLS.
+        builder.Services.AddProxyProtocol();
         builder.Services.AddTlsPolicy();
         builder.AddCertificateRenewal();
         builder.Services.AddOcspStapling();

@@ -57,6 +57,26 @@ public sealed partial class AccessLogFormatterTests
         Assert.Equal(12.346, json.GetProperty("duration_ms").GetDouble());
     }
 
+    [Fact]
+    public void Json_writes_the_load_balancer_and_the_proxy_tlvs_only_when_there_are_some()
+    {
+        var plain = JsonDocument.Parse(Json(Record("/"))).RootElement;
+        var record = Record("/");
+        record.LoadBalancerIp = IPAddress.Parse("10.0.3.4");
+        record.ProxyAuthority = "shop.example.com";
+        record.ProxyAlpn = "h2";
+
+        var json = JsonDocument.Parse(Json(record)).RootElement;
+
+        Assert.False(plain.TryGetProperty("lb_ip", out _));
+        Assert.False(plain.TryGetProperty("proxy_authority", out _));
+        Assert.False(plain.TryGetProperty("proxy_alpn", out _));
+        Assert.Equal("10.0.3.4", json.GetProperty("lb_ip").GetString());
+        Assert.Equal("172.70.1.2", json.GetProperty("peer_ip").GetString());
+        Assert.Equal("shop.example.com", json.GetProperty("proxy_authority").GetString());
+        Assert.Equal("h2", json.GetProperty("proxy_alpn").GetString());
+    }
+
     [Theory]
     [InlineData(12.3456, "12.346")]
     [InlineData(2.0, "2")]
