@@ -62,4 +62,9 @@ internal static class EventIds
     public const int SyslogConnected = 603;
     public const int KestrelConnectionFailed = 604;
     public const int KestrelConnectionEnded = 605;
+
+    // Tracing (OpenTelemetry)
+    public const int TracingEnabled = 741;
+    public const int TracingExportFailed = 742;
+    public const int TracingExportRecovered = 743;
 }
