@@ -25,6 +25,12 @@ internal sealed partial class TracingPipeline(
     /// <summary>YARP's forwarder span (<c>proxy.forwarder</c>, with its route, cluster and destination), a child of ours.</summary>
     public const string YarpSourceName = "Yarp.ReverseProxy";
 
+    /// <summary>
+    /// HttpClient's client span, the forwarder span's child. Under any Activity HttpClient makes this one anyway and
+    /// sends its id to the backend as the parent: unrecorded, the backend's spans would hang off a span nobody has.
+    /// </summary>
+    public const string HttpClientSourceName = "System.Net.Http";
+
     private static readonly TimeSpan FlushTimeout = TimeSpan.FromSeconds(5);
 
     private readonly ILogger _logger = loggers.CreateLogger<TracingPipeline>();
@@ -75,7 +81,7 @@ internal sealed partial class TracingPipeline(
             .SetResourceBuilder(ResourceBuilder.CreateDefault().AddService(settings.ServiceName, serviceVersion: typeof(TracingPipeline).Assembly.GetName().Version?.ToString()))
             // An incoming sampled traceparent is honoured; new traces are recorded at SampleRatio.
             .SetSampler(new ParentBasedSampler(new TraceIdRatioBasedSampler(settings.SampleRatio)))
-            .AddSource(ServerSpanMiddleware.SourceName, YarpSourceName)
+            .AddSource(ServerSpanMiddleware.SourceName, YarpSourceName, HttpClientSourceName)
             .AddProcessor(processor)
             .Build();
     }
