@@ -29,9 +29,9 @@ internal sealed class ServerSpanMiddleware(RequestDelegate next)
 
     private async Task InvokeWithSpanAsync(HttpContext context, Activity activity)
     {
-        if (activity.IsAllDataRequested && context.Request.Headers.Baggage.Count > 0)
+        if (context.Request.Headers.Baggage.Count > 0)
         {
-            // HttpClient's propagator replaces the request's trace headers with this span's, baggage included.
+            // HttpClient's propagator replaces the request's trace headers with this span's, baggage included, sampled or not.
             foreach (var (key, value) in DistributedContextPropagator.Current.ExtractBaggage(context.Request.Headers, ReadHeader) ?? [])
             {
                 activity.AddBaggage(key, value);

@@ -30,6 +30,7 @@ public sealed record ReceivedSpan(string TraceId, string SpanId, string ParentSp
 public sealed class OtlpReceiver : IAsyncDisposable
 {
     private readonly ConcurrentQueue<ReceivedSpan> _spans = new();
+    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private WebApplication _app = null!;
 
     /// <summary>The OTLP/HTTP base URL (what <c>OtlpEndpoint</c> names), e.g. <c>http://127.0.0.1:4318</c>.</summary>
@@ -44,11 +45,19 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public int Exports { get; private set; }
 
+    /// <summary>Exports that have reached the receiver (including those it holds).</summary>
+    public int ExportsStarted => _started;
+
+    /// <summary>A collector that takes requests and never answers (until disposed): the exporter's worst case.</summary>
+    public bool Hang { get; init; }
+
+    private int _started;
+
     public IEnumerable<ReceivedSpan> OfTrace(string traceId) => _spans.Where(s => s.TraceId == traceId);
 
-    public static async Task<OtlpReceiver> StartAsync()
+    public static async Task<OtlpReceiver> StartAsync(bool hang = false)
     {
-        var receiver = new OtlpReceiver();
+        var receiver = new OtlpReceiver { Hang = hang };
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Services.AddGrpc();
@@ -61,6 +70,13 @@ public sealed class OtlpReceiver : IAsyncDisposable
         var app = builder.Build();
         app.MapPost("/v1/traces", async context =>
         {
+            Interlocked.Increment(ref receiver._started);
+            if (receiver.Hang)
+            {
+                await receiver._released.Task;
+                return;
+            }
+
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
             receiver.Receive(ExportTraceServiceRequest.Parser.ParseFrom(body.ToArray()), context.Request.Headers);
@@ -105,6 +121,7 @@ public sealed class OtlpReceiver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _released.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }

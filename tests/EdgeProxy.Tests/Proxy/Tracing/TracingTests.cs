@@ -28,19 +28,22 @@ public sealed class TracingTests
 
         // First a request whose caller did not sample: nothing may be recorded, yet the backend gets the trace.
         const string unsampledTrace = "1af7651916cd43dd8448eb211c80319c";
-        await SendAsync(client, $"00-{unsampledTrace}-b7ad6b7169203331-00");
+        await SendAsync(client, $"00-{unsampledTrace}-b7ad6b7169203331-00", baggage: "userId=alice");
         var unsampled = Traceparent(backend);
+        // Baggage passes (re-written by .NET's propagator with spaces around '=', which W3C baggage allows).
+        Assert.Equal("userId=alice", backend.LastHeaders!["baggage"].ToString().Replace(" ", "", StringComparison.Ordinal));
         Assert.Equal(unsampledTrace, unsampled.TraceId);
         Assert.False(unsampled.Sampled);
 
         const string trace = "0af7651916cd43dd8448eb211c80319c";
         const string callerSpan = "b7ad6b7169203331";
-        await SendAsync(client, $"00-{trace}-{callerSpan}-01", tracestate: "vendor=abc");
+        await SendAsync(client, $"00-{trace}-{callerSpan}-01", tracestate: "vendor=abc", baggage: "userId=bob");
         var sent = Traceparent(backend);
         Assert.Equal(trace, sent.TraceId);
         Assert.True(sent.Sampled);
         Assert.NotEqual(callerSpan, sent.SpanId);
         Assert.Equal("vendor=abc", backend.LastHeaders!["tracestate"].ToString());
+        Assert.Equal("userId=bob", backend.LastHeaders!["baggage"].ToString().Replace(" ", "", StringComparison.Ordinal));
 
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(collector.OfTrace(trace).Count() >= 3), TimeSpan.FromSeconds(15)),
             $"the collector got {collector.Spans.Count} spans, not all three of trace {trace}:\n{proxy.Output}");
@@ -137,6 +140,29 @@ public sealed class TracingTests
         Assert.True(await proxy.LogsAsync("could not be exported"), proxy.Output);
     }
 
+    [Fact]
+    public async Task With_a_collector_that_never_answers_requests_are_answered_and_spans_beyond_the_queue_are_counted()
+    {
+        // The exporter's first batch hangs at the collector; a queue of 4 then fills and everything after is dropped.
+        await using var collector = await OtlpReceiver.StartAsync(hang: true);
+        await using var backend = await TestBackend.StartAsync("A");
+        var environment = new Dictionary<string, string>(FastExport) { ["OTEL_BSP_MAX_QUEUE_SIZE"] = "4", ["OTEL_BSP_MAX_EXPORT_BATCH_SIZE"] = "2" };
+        await using var proxy = await ProxyServerProcess.StartAsync(Config(backend, collector.HttpEndpoint, sampleRatio: 1), environment: environment);
+        using var client = Client(proxy);
+
+        await SendAsync(client, traceparent: null);
+        Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(collector.ExportsStarted > 0), TimeSpan.FromSeconds(10)), "no export reached the collector");
+        for (var i = 0; i < 10; i++)
+        {
+            await SendAsync(client, traceparent: null);
+        }
+
+        // 30 spans after the held batch, at most 4 of them queued.
+        Assert.True(await proxy.MetricAsync("edgeproxy_tracing_dropped_total") >= 26, await proxy.GetMetricsAsync());
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_tracing_exported_total"));
+        Assert.Equal(1, collector.ExportsStarted);
+    }
+
     private static JsonObject Config(TestBackend backend, string collector, double sampleRatio)
     {
         var config = TestConfig.SingleCluster(backend.Address);
@@ -158,7 +184,7 @@ public sealed class TracingTests
         Timeout = TimeSpan.FromSeconds(10),
     };
 
-    private static async Task SendAsync(HttpClient client, string? traceparent, string? tracestate = null)
+    private static async Task SendAsync(HttpClient client, string? traceparent, string? tracestate = null, string? baggage = null)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "/traced");
         request.Headers.Add("CF-Connecting-IP", ClientIp);
@@ -170,6 +196,11 @@ public sealed class TracingTests
         if (tracestate is not null)
         {
             request.Headers.Add("tracestate", tracestate);
+        }
+
+        if (baggage is not null)
+        {
+            request.Headers.Add("baggage", baggage);
         }
 
         using var response = await client.SendAsync(request);
