@@ -18,7 +18,10 @@ internal static class TracingExtensions
         services.TryAddSingleton<SpanExportCounters>();
         services.TryAddSingleton<TracingPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, TracingPipeline>(sp => sp.GetRequiredService<TracingPipeline>()));
-        services.AddHttpClient(TracingPipeline.HttpClientName);
+        // The exporter keeps its one client for good: connections are renewed now and then so that a collector behind
+        // a name that moves (a Kubernetes service) is found again.
+        services.AddHttpClient(TracingPipeline.HttpClientName)
+            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) });
         services.AddStatusSection<TracingStatusSection>();
         services.AddMetricsPublisher<TracingMetrics>();
         return services;

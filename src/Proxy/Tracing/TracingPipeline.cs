@@ -63,7 +63,13 @@ internal sealed partial class TracingPipeline(
             Protocol = settings.Protocol == TracingProtocol.Grpc ? OtlpExportProtocol.Grpc : OtlpExportProtocol.HttpProtobuf,
             // Set in code, the endpoint is used as given: /v1/traces is added here, as the SDK does for the variable.
             Endpoint = settings.ExportUri(),
-            HttpClientFactory = () => httpClients.CreateClient(HttpClientName),
+        };
+        // The SDK gives a client it makes itself the export timeout; one from the factory needs it set here.
+        exporterOptions.HttpClientFactory = () =>
+        {
+            var client = httpClients.CreateClient(HttpClientName);
+            client.Timeout = TimeSpan.FromMilliseconds(exporterOptions.TimeoutMilliseconds);
+            return client;
         };
         if (settings.Headers.Count > 0)
         {
