@@ -66,6 +66,9 @@ public sealed class TracingTests
         Assert.Equal("d0", forwarder.Attributes["proxy.destination_id"]);
         var upstream = Assert.Single(spans, s => s.Scope == "System.Net.Http");
         Assert.Equal(ReceivedSpan.ClientKind, upstream.Kind);
+        Assert.Equal("GET", upstream.Name);
+        Assert.Equal("200", upstream.Attributes["http.response.status_code"]);
+        Assert.Equal("proxy.forwarder", forwarder.Name);
         Assert.Equal(forwarder.SpanId, upstream.ParentSpanId);
         // The backend's parent is the proxy's client span: its trace has no gap.
         Assert.Equal(upstream.SpanId, sent.SpanId);
