@@ -68,4 +68,9 @@ internal static class EventIds
 
     // Connections
     public const int ConnectionStormMemoryReleased = 801;
+
+    // Tracing (OpenTelemetry)
+    public const int TracingEnabled = 741;
+    public const int TracingExportFailed = 742;
+    public const int TracingExportRecovered = 743;
 }

@@ -19,6 +19,7 @@ using EdgeProxy.ProxyProtocol;
 using EdgeProxy.ReverseProxy;
 using EdgeProxy.Shutdown;
 using EdgeProxy.Tls;
+using EdgeProxy.Tracing;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 
@@ -124,6 +125,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddAccessControl();
         builder.Services.AddAccessLogging();
         builder.Services.AddEdgeProxyDataProtection();
+        builder.Services.AddTracing();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server").AddKeptEncodedSlashes());
@@ -141,6 +143,7 @@ internal static class EdgeProxyApplication
         app.UseAccessLog();
         app.UseStrictTransportSecurity();
         app.UseClientIp();
+        app.UseTracing();
         app.UseRequestNormalization();
         app.UseHttpsRedirect();
         // Routes match on headers, hosts and paths: only once the client's forged headers are gone and the path and host

@@ -57,14 +57,15 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
 
     /// <summary>Starts the proxy on <paramref name="config"/>, its listeners moved to free loopback ports.</summary>
     /// <param name="waitForReady">Wait for <c>/readyz</c> (all listeners bound, start-up work done); false waits only for <c>/healthz</c>, for tests of an unready proxy.</param>
-    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true)
+    /// <param name="environment">Variables added to the process's environment (e.g. the OpenTelemetry SDK's <c>OTEL_BSP_SCHEDULE_DELAY</c>).</param>
+    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true, IReadOnlyDictionary<string, string>? environment = null)
     {
         // Ports are picked before the process binds them; if another test took one meanwhile, try new ones.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(config, directory, waitForReady);
+                return await StartOnceAsync(config, directory, waitForReady, environment);
             }
             catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -72,7 +73,7 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         }
     }
 
-    private static async Task<ProxyServerProcess> StartOnceAsync(JsonObject config, TempDirectory? directory, bool waitForReady)
+    private static async Task<ProxyServerProcess> StartOnceAsync(JsonObject config, TempDirectory? directory, bool waitForReady, IReadOnlyDictionary<string, string>? environment)
     {
         var owned = directory is null ? new TempDirectory() : null;
         directory ??= owned!;
@@ -89,6 +90,11 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         start.ArgumentList.Add("--config");
         start.ArgumentList.Add(path);
         start.Environment.Remove("OPENSSL_CONF");
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
         var output = new StringBuilder();
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Append(output, e.Data);
