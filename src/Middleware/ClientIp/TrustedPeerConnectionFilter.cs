@@ -1,3 +1,4 @@
+using EdgeProxy.Middleware.ProxyProtocol;
 using Microsoft.AspNetCore.Connections;
 
 namespace EdgeProxy.Middleware.ClientIp;
@@ -12,6 +13,13 @@ public sealed class TrustedPeerConnectionFilter(TrustedNetworkRegistry registry,
     public Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         if (connection.RemoteEndPoint is IPEndPoint { Address: var peer } && registry.Current.Contains(peer))
+        {
+            return next(connection);
+        }
+
+        // A balancer's own connection (PROXY v2 LOCAL: its health checks) from a sender in TrustedSenders, which the PROXY
+        // step has verified: let in under the balancer's address, which stays untrusted for CF-Connecting-IP.
+        if (connection.Features.Get<IProxyProtocolFeature>() is { IsLocal: true })
         {
             return next(connection);
         }

@@ -166,16 +166,23 @@ public static class ProxyHeaderParser
             switch (type)
             {
                 case TypeAlpn:
-                    alpn = (valueStart, valueLength);
-                    break;
                 case TypeAuthority:
-                    // A host name: at most 255 bytes (RFC 1035), printable ASCII.
+                    // A host name (at most 255 bytes, RFC 1035) or a protocol id (at most 255, RFC 7301): printable ASCII,
+                    // as both reach the access log.
                     if (valueLength > 255 || data.Slice(valueStart, valueLength).IndexOfAnyExceptInRange((byte)0x21, (byte)0x7E) >= 0)
                     {
                         return ProxyHeaderStatus.Malformed;
                     }
 
-                    authority = (valueStart, valueLength);
+                    if (type == TypeAlpn)
+                    {
+                        alpn = (valueStart, valueLength);
+                    }
+                    else
+                    {
+                        authority = (valueStart, valueLength);
+                    }
+
                     break;
                 default:
                     // CRC32C, NOOP, UNIQUE_ID, SSL, NETNS and vendor TLVs: not needed here, skipped.
@@ -189,13 +196,16 @@ public static class ProxyHeaderParser
         return ProxyHeaderStatus.Complete;
     }
 
-    /// <summary>Both addresses IPv4-mapped (<c>::ffff:a.b.c.d</c>): stored as IPv4, as the rest of the client-IP code judges them.</summary>
+    /// <summary>
+    /// Both addresses IPv4-mapped (<c>::ffff:a.b.c.d</c>): stored as IPv4, as the rest of the client-IP code judges them.
+    /// Only one mapped: both stay IPv6 (the header holds one family; the client-IP code reads a mapped source as IPv4).
+    /// </summary>
     private static AddressFamily NormalizeMapped(ref UInt128 source, ref UInt128 destination)
     {
-        if (IsMapped(source))
+        if (IsMapped(source) && IsMapped(destination))
         {
             source = (uint)source;
-            destination = IsMapped(destination) ? (uint)destination : destination;
+            destination = (uint)destination;
             return AddressFamily.InterNetwork;
         }
 

@@ -7,7 +7,8 @@ namespace EdgeProxy.ProxyProtocol;
 /// <summary>Every listed endpoint exists and speaks TCP, the senders are CIDRs and not left empty, the timeout is sensible.</summary>
 internal sealed class ProxyProtocolOptionsValidator(IConfiguration configuration) : IValidateOptions<ProxyProtocolOptions>
 {
-    private static readonly TimeSpan MaxHeaderTimeout = TimeSpan.FromMinutes(5);
+    // A balancer sends its header at once; a connection waiting for it is not yet counted by the connection limits.
+    private static readonly TimeSpan MaxHeaderTimeout = TimeSpan.FromSeconds(30);
 
     public ValidateOptionsResult Validate(string? name, ProxyProtocolOptions options)
     {
@@ -38,9 +39,18 @@ internal sealed class ProxyProtocolOptionsValidator(IConfiguration configuration
 
         for (var i = 0; i < options.TrustedSenders.Count; i++)
         {
-            if (!CidrParser.TryParse(options.TrustedSenders[i], null, out _, out var error))
+            if (!CidrParser.TryParse(options.TrustedSenders[i], null, out var network, out var error))
             {
                 errors.Add($"{key}:TrustedSenders:{i}: {error}");
+            }
+            else if (network.Cidr == 0)
+            {
+                errors.Add($"{key}:TrustedSenders:{i}: {options.TrustedSenders[i]} is every address: anyone reaching the port could claim any client address; name the load balancers' addresses");
+            }
+            else if (network.Network.IsIPv4MappedToIPv6)
+            {
+                // Mapped peers are judged against IPv4 networks: a mapped range would never match.
+                errors.Add($"{key}:TrustedSenders:{i}: {options.TrustedSenders[i]} is an IPv4-mapped IPv6 range; write it as IPv4 (a.b.c.d/n)");
             }
         }
 

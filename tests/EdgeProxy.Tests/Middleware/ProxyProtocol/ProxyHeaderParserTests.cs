@@ -166,6 +166,19 @@ public sealed class ProxyHeaderParserTests
     }
 
     [Fact]
+    public void V2_with_one_mapped_and_one_native_ipv6_address_keeps_both_whole()
+    {
+        var mapped = IPEndPoint.Parse("[::ffff:192.0.2.10]:56324");
+        var native = IPEndPoint.Parse("[2001:db8::1:c633:6402]:443");
+
+        Assert.Equal(ProxyHeaderStatus.Complete, ProxyHeaderParser.Parse(V2Tcp(mapped, native), out var header));
+
+        Assert.Equal(AddressFamily.InterNetworkV6, header.Family);
+        Assert.Equal(mapped, header.Source);
+        Assert.Equal(native, header.Destination);
+    }
+
+    [Fact]
     public void V2_without_tlvs_has_no_authority_and_no_alpn()
     {
         Assert.Equal(ProxyHeaderStatus.Complete, ProxyHeaderParser.Parse(V2Tcp(ClientV4, ServerV4), out var header));
@@ -268,6 +281,8 @@ public sealed class ProxyHeaderParserTests
         { "authority with a space", V2Tcp(ClientV4, ServerV4, Tlv(0x02, "a b"u8.ToArray())) },
         { "authority with a control byte", V2Tcp(ClientV4, ServerV4, Tlv(0x02, "a\nb"u8.ToArray())) },
         { "authority over 255 bytes", V2Tcp(ClientV4, ServerV4, Tlv(0x02, Encoding.ASCII.GetBytes(new string('a', 256)))) },
+        { "alpn with a control byte", V2Tcp(ClientV4, ServerV4, Tlv(0x01, "h2\n{"u8.ToArray())) },
+        { "alpn over 255 bytes", V2Tcp(ClientV4, ServerV4, Tlv(0x01, Encoding.ASCII.GetBytes(new string('h', 256)))) },
     };
 
     [Theory]

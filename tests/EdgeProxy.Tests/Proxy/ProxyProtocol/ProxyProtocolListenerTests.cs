@@ -231,6 +231,13 @@ public sealed class ProxyProtocolListenerTests
 
         Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_locked_out_total"));
         Assert.Equal(2, await proxy.MetricAsync("edgeproxy_proxy_protocol_accepted_total"));
+
+        // The balancer's own health check (v2 LOCAL) passes the lock, served under its address, which stays untrusted:
+        // its CF-Connecting-IP is not restored.
+        var local = await ExchangeAsync(Balancer, server, Concat(V2Local(), Encoding.ASCII.GetBytes("GET /ip HTTP/1.1\r\nHost: example.com\r\nCF-Connecting-IP: 198.51.100.77\r\nConnection: close\r\n\r\n")));
+        Assert.StartsWith("HTTP/1.1 200", local);
+        Assert.DoesNotContain("198.51.100.77", local);
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_client_ip_locked_out_total"));
     }
 
     [Fact]

@@ -52,6 +52,22 @@ public sealed class ProxyProtocolOptionsTests
     }
 
     [Fact]
+    public async Task Every_address_a_mapped_range_and_a_long_timeout_are_refused()
+    {
+        var message = await RefusedAsync(s =>
+        {
+            s["Endpoints"] = new JsonArray("Https");
+            s["TrustedSenders"] = new JsonArray("0.0.0.0/0", "::/0", "::ffff:10.0.0.0/104");
+            s["HeaderTimeout"] = "00:01:00";
+        });
+
+        Assert.Contains("EdgeProxy:ProxyProtocol:TrustedSenders:0: 0.0.0.0/0 is every address", message);
+        Assert.Contains("EdgeProxy:ProxyProtocol:TrustedSenders:1: ::/0 is every address", message);
+        Assert.Contains("EdgeProxy:ProxyProtocol:TrustedSenders:2: ::ffff:10.0.0.0/104 is an IPv4-mapped IPv6 range; write it as IPv4", message);
+        Assert.Contains("EdgeProxy:ProxyProtocol:HeaderTimeout: 00:01:00 must be more than 0 and at most 00:00:30", message);
+    }
+
+    [Fact]
     public async Task Http3_on_a_listed_endpoint_is_refused()
     {
         var message = await RefusedAsync(
