@@ -62,4 +62,12 @@ internal static class EventIds
     public const int SyslogConnected = 603;
     public const int KestrelConnectionFailed = 604;
     public const int KestrelConnectionEnded = 605;
+
+    // Destinations: runtime states (drain, maintenance) set through the admin listener
+    public const int DestinationStateChanged = 721;
+    public const int DestinationStateFileUnreadable = 722;
+    public const int DestinationStateFileWriteFailed = 723;
+    public const int DestinationStateForgotten = 724;
+    public const int DestinationStateRestored = 725;
+    public const int DestinationStateWriteRefused = 726;
 }

@@ -94,7 +94,9 @@ public sealed class StatusPageRendererTests
         Assert.Contains("name=\"viewport\"", html);
         Assert.Contains("<form id=\"trust-form\" action=\"/trust\"", html);
         Assert.DoesNotContain("://", html.Replace("http://10.0.0.1/", "").Replace("http://10.0.0.2/", ""));
-        Assert.Equal(1, html.Split("<script>").Length - 1);
+        Assert.Equal(1, html.Split("<script src=\"/status.js\"></script>").Length - 1);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<style>", html);
     }
 
     [Fact]
