@@ -1,3 +1,4 @@
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeProxy.Common;
@@ -13,7 +14,8 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
 {
     public const string Path = "/destinations";
 
-    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true };
+    // Relaxed: the names in the messages read as written ('d7', not \u0027d7\u0027); the answer is never HTML.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public Task HandleAsync(HttpContext context)
     {

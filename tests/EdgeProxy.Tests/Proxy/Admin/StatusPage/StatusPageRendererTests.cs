@@ -80,7 +80,7 @@ public sealed class StatusPageRendererTests
     }
 
     [Fact]
-    public void Page_is_one_accessible_document_with_everything_inline_and_names_escaped()
+    public void Page_is_one_accessible_document_with_its_own_script_and_style_files_and_names_escaped()
     {
         var html = Render(Status());
 
@@ -90,7 +90,8 @@ public sealed class StatusPageRendererTests
         Assert.DoesNotContain("api<1>", html);
         Assert.Contains("perClient (10/s, burst 20)", html);
         Assert.Contains("CN=Test CA", html);
-        Assert.Contains("prefers-color-scheme:dark", html);
+        Assert.Contains("prefers-color-scheme:dark", StatusPageStyle.Css);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/status.css\">", html);
         Assert.Contains("name=\"viewport\"", html);
         Assert.Contains("<form id=\"trust-form\" action=\"/trust\"", html);
         Assert.DoesNotContain("://", html.Replace("http://10.0.0.1/", "").Replace("http://10.0.0.2/", ""));
