@@ -21,7 +21,8 @@ internal sealed class AdminWriteAccess(IOptions<AdminOptions> options)
     public (int Status, string Reason)? Check(HttpContext context)
     {
         var origin = context.Request.Headers.Origin.ToString();
-        if (origin.Length > 0 && !string.Equals(origin, "http://" + context.Request.Host.Value, StringComparison.OrdinalIgnoreCase))
+        // Host and port only: behind a TLS-terminating tunnel the page's origin is https while the listener is http.
+        if (origin.Length > 0 && !(Uri.TryCreate(origin, UriKind.Absolute, out var page) && string.Equals(page.Authority, context.Request.Host.Value, StringComparison.OrdinalIgnoreCase)))
         {
             return (StatusCodes.Status403Forbidden, $"a write from another origin ({origin}) is refused");
         }

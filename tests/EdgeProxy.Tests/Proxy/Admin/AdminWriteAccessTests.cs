@@ -84,6 +84,9 @@ public sealed class AdminWriteAccessTests
     [InlineData(null, "::ffff:127.0.0.1", null, null, 0)]
     [InlineData(null, "127.0.0.1", null, "http://evil.example", 403)] // a browser on another site's behalf
     [InlineData(null, "127.0.0.1", null, "http://admin.test:9901", 0)] // the page itself
+    [InlineData(null, "127.0.0.1", null, "https://admin.test:9901", 0)] // the page through a TLS tunnel
+    [InlineData(null, "127.0.0.1", null, "http://admin.test:9902", 403)]
+    [InlineData(null, "127.0.0.1", null, "null", 403)]
     [InlineData(Token, "10.0.0.5", "Bearer " + Token, null, 0)]
     [InlineData(Token, "10.0.0.5", "bearer " + Token, null, 0)]
     [InlineData(Token, "127.0.0.1", null, null, 401)] // with a token, loopback needs it too
