@@ -4,18 +4,14 @@ using Microsoft.AspNetCore.Http.Features;
 namespace EdgeProxy.Destinations;
 
 /// <summary>
-/// The response body feature with its stream counted (YARP copies the destination's body through the stream); every
-/// other member is the server's own, so flushing, trailers and completion behave as without it.
+/// The response body feature with its stream counted, in one object (YARP copies the destination's body through the
+/// stream); every other member is the server's own, so flushing, trailers and completion behave as without it.
 /// </summary>
-internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : IHttpResponseBodyFeature
+internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Stream, IHttpResponseBodyFeature
 {
-    private readonly CountingStream _stream = new(inner.Stream);
+    public long Count { get; private set; }
 
-    public IHttpResponseBodyFeature Inner => inner;
-
-    public long Count => _stream.Count;
-
-    public Stream Stream => _stream;
+    Stream IHttpResponseBodyFeature.Stream => this;
 
     public PipeWriter Writer => inner.Writer;
 
@@ -27,4 +23,48 @@ internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : IHt
         inner.SendFileAsync(path, offset, count, cancellationToken);
 
     public Task CompleteAsync() => inner.CompleteAsync();
+
+    public override bool CanRead => false;
+
+    public override bool CanSeek => false;
+
+    public override bool CanWrite => true;
+
+    public override long Length => throw new NotSupportedException();
+
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+    public override void Write(byte[] buffer, int offset, int count)
+    {
+        inner.Stream.Write(buffer, offset, count);
+        Count += count;
+    }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        inner.Stream.Write(buffer);
+        Count += buffer.Length;
+    }
+
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    {
+        Count += buffer.Length;
+        return inner.Stream.WriteAsync(buffer, cancellationToken);
+    }
+
+    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
+    {
+        Count += count;
+        return inner.Stream.WriteAsync(buffer, offset, count, cancellationToken);
+    }
+
+    public override void Flush() => inner.Stream.Flush();
+
+    public override Task FlushAsync(CancellationToken cancellationToken) => inner.Stream.FlushAsync(cancellationToken);
+
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+
+    public override void SetLength(long value) => throw new NotSupportedException();
 }

@@ -1,15 +1,15 @@
 namespace EdgeProxy.Destinations;
 
-/// <summary>A request or response body passed through unchanged, counting the bytes that cross it.</summary>
+/// <summary>A request body passed through unchanged as the forwarder reads it, counting the bytes.</summary>
 internal sealed class CountingStream(Stream inner) : Stream
 {
     public long Count { get; private set; }
 
-    public override bool CanRead => inner.CanRead;
+    public override bool CanRead => true;
 
     public override bool CanSeek => false;
 
-    public override bool CanWrite => inner.CanWrite;
+    public override bool CanWrite => false;
 
     public override long Length => throw new NotSupportedException();
 
@@ -25,33 +25,11 @@ internal sealed class CountingStream(Stream inner) : Stream
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override void Write(byte[] buffer, int offset, int count)
+    public override void Flush()
     {
-        inner.Write(buffer, offset, count);
-        Count += count;
     }
 
-    public override void Write(ReadOnlySpan<byte> buffer)
-    {
-        inner.Write(buffer);
-        Count += buffer.Length;
-    }
-
-    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
-    {
-        Count += buffer.Length;
-        return inner.WriteAsync(buffer, cancellationToken);
-    }
-
-    public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
-    {
-        Count += count;
-        return inner.WriteAsync(buffer, offset, count, cancellationToken);
-    }
-
-    public override void Flush() => inner.Flush();
-
-    public override Task FlushAsync(CancellationToken cancellationToken) => inner.FlushAsync(cancellationToken);
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 
     public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
 

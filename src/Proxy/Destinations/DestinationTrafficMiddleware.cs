@@ -22,9 +22,14 @@ internal sealed class DestinationTrafficMiddleware(RequestDelegate next, Destina
 
         var counters = traffic.For(cluster.Config.ClusterId, destination.DestinationId);
         var requestBody = context.Request.Body;
-        var countedRequest = new CountingStream(requestBody);
+        // A request that cannot have a body (most GETs) is spared the wrapper.
+        var countedRequest = context.Features.Find<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? new CountingStream(requestBody) : null;
         var countedResponse = new CountingResponseBody(responseBody);
-        context.Request.Body = countedRequest;
+        if (countedRequest is not null)
+        {
+            context.Request.Body = countedRequest;
+        }
+
         context.Features.Set<IHttpResponseBodyFeature>(countedResponse);
         counters.RequestStarted();
         try
@@ -33,8 +38,12 @@ internal sealed class DestinationTrafficMiddleware(RequestDelegate next, Destina
         }
         finally
         {
-            counters.RequestFinished(countedRequest.Count, countedResponse.Count);
-            context.Request.Body = requestBody;
+            counters.RequestFinished(countedRequest?.Count ?? 0, countedResponse.Count);
+            if (countedRequest is not null)
+            {
+                context.Request.Body = requestBody;
+            }
+
             context.Features.Set(responseBody);
         }
     }
