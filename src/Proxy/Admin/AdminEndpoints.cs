@@ -13,7 +13,7 @@ namespace EdgeProxy.Admin;
 /// The admin listener's whole surface. A path switch rather than endpoint routing: the admin branch must stay out of
 /// the application's global route table, which holds the public proxy routes. Anything else is 404, never proxied.
 /// </summary>
-internal sealed class AdminEndpoints(
+internal sealed partial class AdminEndpoints(
     HealthCheckService health,
     StatusReport status,
     ProxyMetrics metrics,
@@ -21,7 +21,8 @@ internal sealed class AdminEndpoints(
     IEnumerable<AdminRoute> featureRoutes,
     IOptions<AdminOptions> options,
     ReadinessSpells spells,
-    AdminWriteAccess writeAccess)
+    AdminWriteAccess writeAccess,
+    ILogger<AdminEndpoints> logger)
 {
     private readonly Dictionary<string, Func<HttpContext, Task>> _featureRoutes = featureRoutes.Where(r => !r.Prefix).ToDictionary(r => r.Path, r => r.Handler, StringComparer.OrdinalIgnoreCase);
     private readonly AdminRoute[] _prefixRoutes = [.. featureRoutes.Where(r => r.Prefix)];
@@ -102,6 +103,7 @@ internal sealed class AdminEndpoints(
 
     private Task WriteRefusalAsync(HttpContext context, int status, string reason)
     {
+        LogWriteRefused(context.Request.Method, context.Request.Path.Value ?? "", context.Connection.RemoteIpAddress?.ToString() ?? "unknown", status, reason);
         context.Response.StatusCode = status;
         if (status == StatusCodes.Status401Unauthorized && writeAccess.TokenRequired)
         {
@@ -124,4 +126,8 @@ internal sealed class AdminEndpoints(
         var paths = string.Join(' ', ["/healthz", "/readyz", "/metrics", "/status", "/whoami", .. _featureRoutes.Keys, .. _prefixRoutes.Select(r => r.Path)]);
         return context.Response.WriteAsync($"EdgeProxy admin: {paths}\n", context.RequestAborted);
     }
+
+    [LoggerMessage(EventId = EventIds.AdminWriteRefused, EventName = "AdminWriteRefused", Level = LogLevel.Warning,
+        Message = "Refused {Method} {Path} from {Peer} on the admin listener with {Status}: {Reason}")]
+    private partial void LogWriteRefused(string method, string path, string peer, int status, string reason);
 }

@@ -69,5 +69,5 @@ internal static class EventIds
     public const int DestinationStateFileWriteFailed = 723;
     public const int DestinationStateForgotten = 724;
     public const int DestinationStateRestored = 725;
-    public const int DestinationStateWriteRefused = 726;
+    public const int AdminWriteRefused = 726;
 }

@@ -4,6 +4,8 @@ using EdgeProxy.Admin;
 using EdgeProxy.Tests.Infrastructure;
 using EdgeProxy.Tests.Proxy.Destinations;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tests.Proxy.Admin;
@@ -20,7 +22,8 @@ public sealed class AdminWriteAccessTests
         await using var b = await GatedBackend.StartAsync("b");
         var config = DestinationStatesTests.Config(a, b);
         config["EdgeProxy"]!["Admin"]!["Token"] = Token;
-        await using var proxy = await ProxyUnderTest.StartAsync(config);
+        var logs = new CollectingLoggerProvider();
+        await using var proxy = await ProxyUnderTest.StartAsync(config, services => services.AddSingleton<ILoggerProvider>(logs));
 
         var none = await DestinationApi.SetAsync(proxy.Admin, "main", "d0", "maint");
         var wrong = await DestinationApi.SetAsync(proxy.Admin, "main", "d0", "maint", Token + "x");
@@ -31,6 +34,7 @@ public sealed class AdminWriteAccessTests
         Assert.Equal(401, wrong.Status);
         Assert.Contains("wrong admin token", wrong.Body);
         Assert.Equal(401, unknown.Status); // nothing about the configuration is told before the token
+        Assert.Contains(logs.Lines, line => line.Contains("Refused POST /destinations/main/d0/maint from 127.0.0.1 on the admin listener with 401: wrong admin token", StringComparison.Ordinal));
         Assert.Equal("ready", (string?)(await proxy.GetAsync("d0"))["state"]); // reads need no token
         Assert.Equal(["backend=a", "backend=b"], (await DestinationApi.BackendsAsync(proxy.Http, 4)).Distinct().Order());
         using (var request = new HttpRequestMessage(HttpMethod.Post, "/destinations/main/d0/maint"))
