@@ -28,6 +28,7 @@ internal static class DestinationsExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IStatusSection, DestinationsReport>(sp => sp.GetRequiredService<DestinationsReport>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IClusterChangeListener, DestinationChangeListener>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DestinationStatePruning>());
+        services.AddMetricsPublisher<RuntimeStateMetrics>();
         services.TryAddSingleton<DestinationsEndpoint>();
         services.AddAdminRoute(DestinationsEndpoint.Path, sp => sp.GetRequiredService<DestinationsEndpoint>().HandleAsync, prefix: true);
 

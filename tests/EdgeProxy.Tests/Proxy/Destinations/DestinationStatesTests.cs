@@ -229,6 +229,10 @@ public sealed class DestinationStatesTests
         Assert.Equal(1, await proxy.MetricAsync("edgeproxy_destination_state_changes_total{state=\"maint\"}"));
         Assert.Equal(1, await proxy.MetricAsync("edgeproxy_destination_state_changes_total{state=\"ready\"}"));
         Assert.Contains(logs.Lines, line => line.Contains("Destination main/d0: drain -> maint, set by 127.0.0.1 on the admin listener", StringComparison.Ordinal));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_destination_runtime_state{cluster=\"main\",destination=\"d0\",state=\"ready\"}"));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_destination_runtime_state{cluster=\"main\",destination=\"d0\",state=\"drain\"}"));
+        Assert.Equal(1, await proxy.MetricAsync("edgeproxy_destination_runtime_state{cluster=\"main\",destination=\"d1\",state=\"drain\"}"));
+        Assert.Equal(0, await proxy.MetricAsync("edgeproxy_destination_runtime_state{cluster=\"main\",destination=\"d1\",state=\"maint\"}"));
     }
 
     [Fact]
