@@ -43,6 +43,10 @@ public sealed class AdminWriteAccessTests
             Assert.Equal("Bearer realm=\"EdgeProxy admin\"", response.Headers.WwwAuthenticate.ToString());
         }
 
+        var status = await proxy.GetStatusAsync();
+        Assert.True((bool)status["admin"]!["tokenRequired"]!);
+        Assert.DoesNotContain(Token, status.ToJsonString());
+
         var right = await DestinationApi.SetAsync(proxy.Admin, "main", "d0", "maint", Token);
 
         Assert.Equal(200, right.Status);
@@ -75,6 +79,7 @@ public sealed class AdminWriteAccessTests
 
         var accepted = await DestinationApi.SetAsync(proxy.Admin, "main", "d0", "drain");
 
+        Assert.False((bool)(await proxy.GetStatusAsync())["admin"]!["tokenRequired"]!);
         Assert.Equal(200, accepted.Status);
         Assert.Contains("\"previous\": \"ready\"", accepted.Body);
         Assert.Contains("\"saved\": true", accepted.Body);
