@@ -22,7 +22,14 @@ internal sealed class RuntimeStateFilterMiddleware(RequestDelegate next, Destina
             {
                 if (excluded.Contains(available[i].DestinationId))
                 {
-                    kept ??= [.. available.Take(i)];
+                    if (kept is null)
+                    {
+                        kept = new List<DestinationState>(available.Count - 1);
+                        for (var j = 0; j < i; j++)
+                        {
+                            kept.Add(available[j]);
+                        }
+                    }
                 }
                 else
                 {

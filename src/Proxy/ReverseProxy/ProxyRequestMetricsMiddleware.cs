@@ -22,8 +22,9 @@ internal sealed class ProxyRequestMetricsMiddleware(RequestDelegate next, ProxyM
         var cluster = proxy?.Cluster?.Config.ClusterId ?? "";
         var status = context.Response.StatusCode;
         var elapsed = timeProvider.GetElapsedTime(started);
-        metrics.ProxyRequests.WithLabels(route, cluster, ProxyMetrics.StatusCodeLabel(status)).Inc();
-        metrics.UpstreamDuration.WithLabels(cluster, route, ProxyMetrics.StatusClassLabel(status)).Observe(elapsed.TotalSeconds);
+        // Label values as a span on the stack: the params-array overload would allocate one array per request and metric.
+        metrics.ProxyRequests.WithLabels((ReadOnlySpan<string>)[route, cluster, ProxyMetrics.StatusCodeLabel(status)]).Inc();
+        metrics.UpstreamDuration.WithLabels((ReadOnlySpan<string>)[cluster, route, ProxyMetrics.StatusClassLabel(status)]).Observe(elapsed.TotalSeconds);
         var error = context.Features.Get<IForwarderErrorFeature>();
         if (error is not null)
         {
