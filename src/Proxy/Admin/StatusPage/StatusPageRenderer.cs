@@ -24,7 +24,7 @@ internal static class StatusPageRenderer
             // An empty icon: the browser would otherwise ask the admin listener for /favicon.ico.
             .Raw("<link rel=\"icon\" href=\"data:,\">")
             .Raw("<title>EdgeProxy status</title><link rel=\"stylesheet\" href=\"").Raw(StatusPageAssets.StylePath).Raw("\"></head>")
-            .Raw("<body data-refreshes=\"0\" data-shape=\"").Text(Shape(status)).Raw("\"><header><h1>EdgeProxy status</h1><p class=\"meta\">Generated ")
+            .Raw("<body data-refreshes=\"0\" data-token=\"").Raw(status.At("admin").Bool("tokenRequired") ? "required" : "none").Raw("\" data-shape=\"").Text(Shape(status)).Raw("\"><header><h1>EdgeProxy status</h1><p class=\"meta\">Generated ")
             .Bound("time", ["generatedAt"], "ts")
             .Raw(" · <span id=\"refresh-state\">static page: reload to update</span></p></header><main>");
         WriteVerdict(html);

@@ -4,7 +4,7 @@ namespace EdgeProxy.Admin.StatusPage;
 /// The page's script (served as <c>/status.js</c>): every 5 s it fetches <c>/status</c> as JSON and rewrites each bound
 /// element with the same path and format rules as <see cref="BoundHtml"/>; when the set of rows changed it reloads the
 /// page instead. It also answers the trust form in place, and sends the destinations' drain/maint/ready buttons (asking
-/// for the admin token on a 401 and keeping it in the tab's sessionStorage). The page is complete without it.
+/// for the admin token on a 401 when one is configured, and keeping it in the tab's sessionStorage). The page is complete without it.
 /// </summary>
 internal static class StatusPageScript
 {
@@ -48,7 +48,7 @@ internal static class StatusPageScript
         function send(b,asked){var h={},t=sessionStorage.getItem(tokenKey);if(t)h.Authorization="Bearer "+t;
         var what=b.getAttribute("data-cluster")+"/"+b.getAttribute("data-name");
         return fetch("/destinations/"+encodeURIComponent(b.getAttribute("data-cluster"))+"/"+encodeURIComponent(b.getAttribute("data-name"))+"/"+b.getAttribute("data-set"),{method:"POST",headers:h,cache:"no-store"})
-        .then(function(r){if(r.status===401&&!asked){var k=prompt("Admin token (EdgeProxy:Admin:Token) to change "+what);
+        .then(function(r){if(r.status===401&&!asked&&body.getAttribute("data-token")==="required"){var k=prompt("Admin token (EdgeProxy:Admin:Token) to change "+what);
         if(k){sessionStorage.setItem(tokenKey,k);return send(b,true);}said.textContent=what+": not changed (no token)";return null;}
         return r.text().then(function(x){if(r.status===401)sessionStorage.removeItem(tokenKey);
         said.textContent=r.ok?what+": "+b.getAttribute("data-set"):what+": HTTP "+r.status+" "+x;return r.ok?load():null;});});}

@@ -154,5 +154,10 @@ public sealed class StatusPageRendererTests
         }
 
         Assert.DoesNotContain("api<2>", html);
+
+        // The buttons ask for a token only when writes need one.
+        Assert.Contains("<body data-refreshes=\"0\" data-token=\"none\"", html);
+        status["admin"] = new JsonObject { ["tokenRequired"] = true };
+        Assert.Contains("<body data-refreshes=\"0\" data-token=\"required\"", Render(status));
     }
 }
