@@ -1,7 +1,9 @@
 using System.Text;
+using EdgeProxy.Admin.StatusPage;
 using EdgeProxy.Common;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.ClientIp;
+using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 
@@ -11,16 +13,19 @@ namespace EdgeProxy.Admin;
 /// The admin listener's whole surface. A path switch rather than endpoint routing: the admin branch must stay out of
 /// the application's global route table, which holds the public proxy routes. Anything else is 404, never proxied.
 /// </summary>
-internal sealed class AdminEndpoints(
+internal sealed partial class AdminEndpoints(
     HealthCheckService health,
     StatusReport status,
     ProxyMetrics metrics,
     IEnumerable<IMetricsPublisher> metricsPublishers,
     IEnumerable<AdminRoute> featureRoutes,
     IOptions<AdminOptions> options,
-    ReadinessSpells spells)
+    ReadinessSpells spells,
+    AdminWriteAccess writeAccess,
+    ILogger<AdminEndpoints> logger)
 {
-    private readonly Dictionary<string, Func<HttpContext, Task>> _featureRoutes = featureRoutes.ToDictionary(r => r.Path, r => r.Handler, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, Func<HttpContext, Task>> _featureRoutes = featureRoutes.Where(r => !r.Prefix).ToDictionary(r => r.Path, r => r.Handler, StringComparer.OrdinalIgnoreCase);
+    private readonly AdminRoute[] _prefixRoutes = [.. featureRoutes.Where(r => r.Prefix)];
 
     // The TCP peer, never a header: the admin branch runs before client-IP restoration.
     private readonly TrustedNetworkSet _allowed = new(options.Value.EffectiveAllowFrom
@@ -42,7 +47,16 @@ internal sealed class AdminEndpoints(
             return WhoamiResponse.WriteAsync(context);
         }
 
-        if (!HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method))
+        var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        foreach (var route in _prefixRoutes)
+        {
+            if (path.StartsWithSegments(route.Path))
+            {
+                return read || writeAccess.Check(context) is not { } refusal ? route.Handler(context) : WriteRefusalAsync(context, refusal.Status, refusal.Reason);
+            }
+        }
+
+        if (!read)
         {
             return WriteNotFoundAsync(context);
         }
@@ -53,6 +67,8 @@ internal sealed class AdminEndpoints(
             "/readyz" => WriteHealthAsync(context, AdminHealthTags.Ready),
             "/metrics" => metrics.WriteAsync(context, metricsPublishers),
             "/status" => status.WriteAsync(context),
+            StatusPageAssets.ScriptPath => StatusPageAssets.WriteScriptAsync(context),
+            StatusPageAssets.StylePath => StatusPageAssets.WriteStyleAsync(context),
             "/" => WriteIndexAsync(context),
             { } other when _featureRoutes.TryGetValue(other, out var handler) => handler(context),
             _ => WriteNotFoundAsync(context),
@@ -85,6 +101,19 @@ internal sealed class AdminEndpoints(
         await context.Response.WriteAsync(text.ToString(), context.RequestAborted);
     }
 
+    private Task WriteRefusalAsync(HttpContext context, int status, string reason)
+    {
+        LogWriteRefused(context.Request.Method, context.Request.Path.Value ?? "", context.Connection.RemoteIpAddress?.ToString() ?? "unknown", status, reason);
+        context.Response.StatusCode = status;
+        if (status == StatusCodes.Status401Unauthorized && writeAccess.TokenRequired)
+        {
+            context.Response.Headers.WWWAuthenticate = "Bearer realm=\"EdgeProxy admin\"";
+        }
+
+        context.Response.ContentType = "text/plain; charset=utf-8";
+        return context.Response.WriteAsync($"{status} {ReasonPhrases.GetReasonPhrase(status)}: {reason}.\n", context.RequestAborted);
+    }
+
     private static Task WriteNotFoundAsync(HttpContext context)
     {
         context.Response.StatusCode = StatusCodes.Status404NotFound;
@@ -94,7 +123,11 @@ internal sealed class AdminEndpoints(
     private Task WriteIndexAsync(HttpContext context)
     {
         context.Response.ContentType = "text/plain; charset=utf-8";
-        var paths = string.Join(' ', ["/healthz", "/readyz", "/metrics", "/status", "/whoami", .. _featureRoutes.Keys]);
+        var paths = string.Join(' ', ["/healthz", "/readyz", "/metrics", "/status", "/whoami", .. _featureRoutes.Keys, .. _prefixRoutes.Select(r => r.Path)]);
         return context.Response.WriteAsync($"EdgeProxy admin: {paths}\n", context.RequestAborted);
     }
+
+    [LoggerMessage(EventId = EventIds.AdminWriteRefused, EventName = "AdminWriteRefused", Level = LogLevel.Warning,
+        Message = "Refused {Method} {Path} from {Peer} on the admin listener with {Status}: {Reason}")]
+    private partial void LogWriteRefused(string method, string path, string peer, int status, string reason);
 }

@@ -21,6 +21,7 @@ internal static class AdminExtensions
         services.TryAddSingleton<StatusReport>();
         services.TryAddSingleton<ReadinessSpells>();
         services.TryAddSingleton<AdminEndpoints>();
+        services.TryAddSingleton<AdminWriteAccess>();
         services.AddReadinessCheck<HostReadinessCheck>("host");
         services.AddStatusSection<AdminStatusSection>();
         services.AddStatusPage();

@@ -12,6 +12,15 @@ internal sealed class AdminOptions
     /// <summary>Peers allowed on the admin listener, as CIDRs; empty: loopback only (<see cref="DefaultAllowFrom"/>). Others get 403.</summary>
     public List<string> AllowFrom { get; set; } = [];
 
+    /// <summary>
+    /// The bearer token the admin listener's writes (e.g. <c>POST /destinations/…/drain</c>) need, on top of
+    /// <see cref="AllowFrom"/>; unset: writes are accepted from loopback peers only.
+    /// </summary>
+    public string? Token { get; set; }
+
+    /// <summary>Shorter tokens are refused at start: a guessable token would guard nothing.</summary>
+    public const int MinimumTokenLength = 16;
+
     public static readonly string[] DefaultAllowFrom = ["127.0.0.0/8", "::1/128"];
 
     // Configuration binding appends to a list that starts non-empty, so the list starts empty and the default applies here.

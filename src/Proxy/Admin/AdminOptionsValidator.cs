@@ -21,6 +21,11 @@ internal sealed class AdminOptionsValidator : IValidateOptions<AdminOptions>
             }
         }
 
+        if (options.Token is { } token && (token.Trim().Length < AdminOptions.MinimumTokenLength || token.Trim() != token))
+        {
+            errors.Add($"{AdminOptions.SectionName}:Token must be at least {AdminOptions.MinimumTokenLength} characters, without surrounding spaces (e.g. the output of 'openssl rand -hex 32')");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

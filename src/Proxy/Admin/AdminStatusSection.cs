@@ -14,6 +14,8 @@ internal sealed class AdminStatusSection(IOptions<AdminOptions> options) : IStat
         ["url"] = options.Value.Url,
         ["loopbackOnly"] = options.Value.IsLoopbackOnly,
         ["allowFrom"] = StatusJson.Strings(options.Value.EffectiveAllowFrom),
+        // Whether writes need EdgeProxy:Admin:Token (never the token itself); false: loopback peers only.
+        ["tokenRequired"] = !string.IsNullOrEmpty(options.Value.Token),
         ["warning"] = options.Value.IsLoopbackOnly ? null : AdminExposureWarning.Text(options.Value.Url),
     };
 }

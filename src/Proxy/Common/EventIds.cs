@@ -73,4 +73,12 @@ internal static class EventIds
     public const int TracingEnabled = 741;
     public const int TracingExportFailed = 742;
     public const int TracingExportRecovered = 743;
+
+    // Destinations: runtime states (drain, maintenance) set through the admin listener
+    public const int DestinationStateChanged = 721;
+    public const int DestinationStateFileUnreadable = 722;
+    public const int DestinationStateFileWriteFailed = 723;
+    public const int DestinationStateForgotten = 724;
+    public const int DestinationStateRestored = 725;
+    public const int AdminWriteRefused = 726;
 }

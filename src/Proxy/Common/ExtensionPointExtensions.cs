@@ -14,10 +14,13 @@ internal static class ExtensionPointExtensions
         return services;
     }
 
-    /// <summary>Adds a GET path to the admin listener.</summary>
-    public static IServiceCollection AddAdminRoute(this IServiceCollection services, string path, Func<IServiceProvider, Func<HttpContext, Task>> handlerFactory)
+    /// <summary>
+    /// Adds a GET path to the admin listener; with <paramref name="prefix"/>, the paths below it too and every method
+    /// (writes need the admin token, see <see cref="AdminRoute"/>).
+    /// </summary>
+    public static IServiceCollection AddAdminRoute(this IServiceCollection services, string path, Func<IServiceProvider, Func<HttpContext, Task>> handlerFactory, bool prefix = false)
     {
-        services.AddSingleton(sp => new AdminRoute(path, handlerFactory(sp)));
+        services.AddSingleton(sp => new AdminRoute(path, handlerFactory(sp), prefix));
         return services;
     }
 

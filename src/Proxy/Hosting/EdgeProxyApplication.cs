@@ -5,6 +5,7 @@ using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
 using EdgeProxy.Connections;
 using EdgeProxy.DataProtection;
+using EdgeProxy.Destinations;
 using EdgeProxy.Https;
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware.AccessLog;
@@ -128,6 +129,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddTracing();
         builder.Services.AddReverseProxy()
             .LoadFromValidatedConfigFile()
+            .AddDestinationStates()
             .AddTransforms(transforms => transforms.AddResponseHeaderRemove("Server").AddKeptEncodedSlashes());
         configureServices?.Invoke(builder.Services);
 
@@ -154,8 +156,10 @@ internal static class EdgeProxyApplication
         {
             proxy.UseProxyRequestMetrics();
             proxy.UseUpstreamErrorPages();
+            proxy.UseDestinationStates();
             proxy.UseSessionAffinity();
             proxy.UseLoadBalancing();
+            proxy.UseDestinationTraffic();
             proxy.UsePassiveHealthChecks();
         });
     }

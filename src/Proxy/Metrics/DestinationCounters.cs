@@ -7,6 +7,45 @@ internal sealed class DestinationCounters
     private long _requests;
     private long _serverErrors;
     private volatile LastUpstreamError? _lastError;
+    private long _inFlight;
+    private long _maxInFlight;
+    private long _bytesIn;
+    private long _bytesOut;
+
+    /// <summary>Requests forwarded to the destination and not finished yet (response body included).</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>The most <see cref="InFlight"/> has been since start.</summary>
+    public long MaxInFlight => Interlocked.Read(ref _maxInFlight);
+
+    /// <summary>Request body bytes sent to the destination.</summary>
+    public long BytesIn => Interlocked.Read(ref _bytesIn);
+
+    /// <summary>Response body bytes the destination sent back.</summary>
+    public long BytesOut => Interlocked.Read(ref _bytesOut);
+
+    public void RequestStarted()
+    {
+        var now = Interlocked.Increment(ref _inFlight);
+        var max = Interlocked.Read(ref _maxInFlight);
+        while (now > max)
+        {
+            var seen = Interlocked.CompareExchange(ref _maxInFlight, now, max);
+            if (seen == max)
+            {
+                break;
+            }
+
+            max = seen;
+        }
+    }
+
+    public void RequestFinished(long bytesIn, long bytesOut)
+    {
+        Interlocked.Add(ref _bytesIn, bytesIn);
+        Interlocked.Add(ref _bytesOut, bytesOut);
+        Interlocked.Decrement(ref _inFlight);
+    }
 
     public long Requests => Interlocked.Read(ref _requests);
 

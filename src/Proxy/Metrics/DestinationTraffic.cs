@@ -3,7 +3,8 @@ using System.Collections.Concurrent;
 namespace EdgeProxy.Metrics;
 
 /// <summary>
-/// Cumulative per-destination counts of forwarded requests (requests, 5xx, upstream-latency buckets, last error), kept
+/// Cumulative per-destination counts of forwarded requests (requests, 5xx, upstream-latency buckets, last error, in
+/// flight and its maximum, body bytes each way), kept
 /// because the route/cluster counters cannot say which destination answered. Written once per forwarded request with
 /// a few interlocked increments; read by the status page's sampler, which turns them into short-window rates.
 /// </summary>
@@ -21,6 +22,10 @@ internal sealed class DestinationTraffic
         var counters = _counters.GetOrAdd((cluster, destination), static _ => new DestinationCounters());
         counters.Record(statusCode, BucketOf(elapsed.TotalMilliseconds), error, now);
     }
+
+    /// <summary>The counters of a destination, made on first use (for in-flight and byte counts while forwarding).</summary>
+    public DestinationCounters For(string cluster, string destination) =>
+        _counters.GetOrAdd((cluster, destination), static _ => new DestinationCounters());
 
     public DestinationCounters? Find(string cluster, string destination) => _counters.GetValueOrDefault((cluster, destination));
 

@@ -40,6 +40,9 @@ internal sealed class ProxyMetrics : IDisposable
             "Requests forwarded by route, cluster and response status code.", ["route", "cluster", "code"]);
         ProxyErrors = Factory.CreateCounter("edgeproxy_proxy_errors_total",
             "Forwarding errors by cluster and YARP error kind (e.g. Request, RequestTimedOut, NoAvailableDestinations).", ["cluster", "error"]);
+        UpstreamDuration = Factory.CreateHistogram("edgeproxy_upstream_request_duration_seconds",
+            "Time from the proxy's routing decision to the end of the response, for forwarded requests, by cluster, route and status class (2xx, 5xx…).",
+            ["cluster", "route", "code_class"], new HistogramConfiguration { Buckets = UpstreamDurationBuckets });
         ConfigReloads = Factory.CreateCounter("edgeproxy_config_reloads_total",
             "Loads of the configuration file by result (applied, rejected).", ["result"]);
         ConfigRestartRequired = Factory.CreateGauge("edgeproxy_config_restart_required",
@@ -55,6 +58,15 @@ internal sealed class ProxyMetrics : IDisposable
     public Counter ProxyRequests { get; }
 
     public Counter ProxyErrors { get; }
+
+    public Histogram UpstreamDuration { get; }
+
+    /// <summary>Edge-sized buckets: 1 ms (a cache hit next door) to 30 s (a slow report), about ×2–2.5 apart.</summary>
+    public static readonly double[] UpstreamDurationBuckets = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    private static readonly string[] StatusClassLabels = ["1xx", "2xx", "3xx", "4xx", "5xx"];
+
+    internal static string StatusClassLabel(int code) => code is >= 100 and < 600 ? StatusClassLabels[(code / 100) - 1] : "other";
 
     public Counter ConfigReloads { get; }
 

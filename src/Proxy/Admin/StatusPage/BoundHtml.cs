@@ -68,7 +68,7 @@ internal sealed class BoundHtml(JsonObject status)
         return node;
     }
 
-    /// <summary>The same rules as the script's <c>fmt</c>: t text, i whole number, n one decimal, ts time of day (UTC), age seconds as an age.</summary>
+    /// <summary>The same rules as the script's <c>fmt</c>: t text, i whole number, n one decimal, ts time of day (UTC), age seconds as an age, b bytes.</summary>
     public static string Format(JsonNode? value, string format)
     {
         if (value is not JsonValue v || v.GetValueKind() == JsonValueKind.Null)
@@ -82,10 +82,20 @@ internal sealed class BoundHtml(JsonObject status)
             ("i", { } n) => Math.Round(n).ToString(CultureInfo.InvariantCulture),
             ("n", { } n) => n.ToString("0.0", CultureInfo.InvariantCulture),
             ("age", { } n) => StatusSummary.Age(n),
+            ("b", { } n) => Bytes(n),
             ("ts", _) when JsonRead.Text(v) is { Length: >= 19 } iso => iso.Substring(11, 8) + " UTC",
             _ => JsonRead.Text(v),
         };
     }
+
+    /// <summary>A byte count as people read it: 512 B, 1.5 kB, 20.0 MB (powers of 1000, as the script's <c>bytes</c>).</summary>
+    public static string Bytes(double n) => n switch
+    {
+        < 1000 => Math.Round(n).ToString(CultureInfo.InvariantCulture) + " B",
+        < 1e6 => (n / 1e3).ToString("0.0", CultureInfo.InvariantCulture) + " kB",
+        < 1e9 => (n / 1e6).ToString("0.0", CultureInfo.InvariantCulture) + " MB",
+        _ => (n / 1e9).ToString("0.0", CultureInfo.InvariantCulture) + " GB",
+    };
 
     private static string PathAttribute(string[] path) =>
         WebUtility.HtmlEncode(new JsonArray([.. path.Select(s => (JsonNode?)s)]).ToJsonString());

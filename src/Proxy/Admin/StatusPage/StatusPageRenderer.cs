@@ -3,17 +3,18 @@ using System.Text.Json.Nodes;
 namespace EdgeProxy.Admin.StatusPage;
 
 /// <summary>
-/// <c>/status</c> for a browser: one self-contained HTML page (inline CSS and script, nothing fetched from anywhere
-/// else), complete as served; the script only refreshes its values from the JSON every few seconds.
+/// <c>/status</c> for a browser: one HTML page with its style and script from the admin listener itself (nothing
+/// fetched from anywhere else), complete as served; the script refreshes its values from the JSON every few seconds
+/// and sends the destinations' drain/maint/ready buttons.
 /// </summary>
 internal static class StatusPageRenderer
 {
     /// <summary>
-    /// The page may only talk to its own origin, and runs only its own inline style and script: an asset from elsewhere
-    /// would be refused by the browser even if one slipped into the markup.
+    /// The page may only talk to its own origin, and runs only the style and script files the admin listener serves: an
+    /// asset from elsewhere, or an inline script that slipped into the markup, would be refused by the browser.
     /// </summary>
     public const string ContentSecurityPolicy =
-        "default-src 'none'; img-src data:; style-src 'unsafe-inline'; script-src 'unsafe-inline'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
+        "default-src 'none'; img-src data:; style-src 'self'; script-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'";
 
     public static string Render(JsonObject status)
     {
@@ -22,8 +23,8 @@ internal static class StatusPageRenderer
             .Raw("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><meta name=\"color-scheme\" content=\"light dark\">")
             // An empty icon: the browser would otherwise ask the admin listener for /favicon.ico.
             .Raw("<link rel=\"icon\" href=\"data:,\">")
-            .Raw("<title>EdgeProxy status</title><style>").Raw(StatusPageStyle.Css).Raw("</style></head>")
-            .Raw("<body data-refreshes=\"0\" data-shape=\"").Text(Shape(status)).Raw("\"><header><h1>EdgeProxy status</h1><p class=\"meta\">Generated ")
+            .Raw("<title>EdgeProxy status</title><link rel=\"stylesheet\" href=\"").Raw(StatusPageAssets.StylePath).Raw("\"></head>")
+            .Raw("<body data-refreshes=\"0\" data-token=\"").Raw(status.At("admin").Bool("tokenRequired") ? "required" : "none").Raw("\" data-shape=\"").Text(Shape(status)).Raw("\"><header><h1>EdgeProxy status</h1><p class=\"meta\">Generated ")
             .Bound("time", ["generatedAt"], "ts")
             .Raw(" · <span id=\"refresh-state\">static page: reload to update</span></p></header><main>");
         WriteVerdict(html);
@@ -32,7 +33,7 @@ internal static class StatusPageRenderer
         TrustPanel.Write(html);
         CertificatesTable.Write(html);
         html.Raw("</main><footer><p>The same data as JSON: <code>curl -H 'Accept: application/json' &lt;admin&gt;/status</code></p></footer>")
-            .Raw("<script>").Raw(StatusPageScript.Js).Raw("</script></body></html>");
+            .Raw("<script src=\"").Raw(StatusPageAssets.ScriptPath).Raw("\"></script></body></html>");
         return html.ToString();
     }
 

@@ -1,6 +1,6 @@
 namespace EdgeProxy.Admin.StatusPage;
 
-/// <summary>The page's inline style: light and dark palettes, tables that scroll sideways on a phone.</summary>
+/// <summary>The page's style (served as <c>/status.css</c>): light and dark palettes, tables that scroll sideways on a phone.</summary>
 internal static class StatusPageStyle
 {
     public const string Css = """
@@ -21,10 +21,10 @@ internal static class StatusPageStyle
         .badge{border-radius:6px;padding:6px 10px;flex:1 1 220px;min-width:0}
         .badge-label{font-weight:600}.badge-level{text-transform:uppercase;font-size:11px;font-weight:700;letter-spacing:.04em}
         .badge-text{display:block;overflow-wrap:anywhere}
-        [data-level=ok],[data-level=Healthy]{background:var(--ok-bg);color:var(--ok-fg)}
-        [data-level=warn]{background:var(--warn-bg);color:var(--warn-fg)}
-        [data-level=bad],[data-level=Unhealthy]{background:var(--bad-bg);color:var(--bad-fg)}
-        [data-level=off],[data-level=Unknown]{background:var(--off-bg);color:var(--off-fg)}
+        [data-level=ok],[data-level=Healthy],[data-level=UP]{background:var(--ok-bg);color:var(--ok-fg)}
+        [data-level=warn],[data-level=DRAIN]{background:var(--warn-bg);color:var(--warn-fg)}
+        [data-level=bad],[data-level=Unhealthy],[data-level=DOWN]{background:var(--bad-bg);color:var(--bad-fg)}
+        [data-level=off],[data-level=Unknown],[data-level=MAINT]{background:var(--off-bg);color:var(--off-fg)}
         .scroll{overflow-x:auto;margin-bottom:12px;border:1px solid var(--line);border-radius:8px;background:var(--card)}
         table{border-collapse:collapse;width:100%;font-variant-numeric:tabular-nums}
         caption{text-align:left;padding:8px 10px;caption-side:top}
@@ -38,6 +38,7 @@ internal static class StatusPageStyle
         form{display:flex;flex-wrap:wrap;gap:6px;align-items:center;margin:8px 0}
         input,button{font:inherit;padding:4px 8px;border:1px solid var(--line);border-radius:4px;background:var(--card);color:var(--fg)}
         output{flex-basis:100%;font-family:ui-monospace,monospace;font-size:12px;overflow-wrap:anywhere}
+        .actions{white-space:nowrap}.actions button{padding:2px 6px;font-size:12px;cursor:pointer}.check{white-space:nowrap}
         footer{color:var(--muted);margin-top:24px}
         @media (max-width:700px){body{padding:8px}th,td{padding:4px 6px}.badge{flex-basis:100%}}
         """;

@@ -28,6 +28,9 @@ internal sealed class AdminRelay : IAsyncDisposable
     /// <summary>Method, path and Accept of every request, in order.</summary>
     public ConcurrentQueue<string> Requests { get; } = new();
 
+    /// <summary>Method and path of every request that carried an <c>Authorization</c> header.</summary>
+    public ConcurrentQueue<string> Authorized { get; } = new();
+
     /// <summary>The body of the first answer (the page as the server rendered it).</summary>
     public string? FirstBody { get; private set; }
 
@@ -56,6 +59,12 @@ internal sealed class AdminRelay : IAsyncDisposable
 
         using var request = new HttpRequestMessage(new HttpMethod(context.Request.Method), context.Request.Path + context.Request.QueryString);
         request.Headers.TryAddWithoutValidation("Accept", context.Request.Headers.Accept.ToString());
+        if (context.Request.Headers.Authorization.Count > 0)
+        {
+            request.Headers.TryAddWithoutValidation("Authorization", context.Request.Headers.Authorization.ToString());
+            Authorized.Enqueue($"{context.Request.Method} {context.Request.Path}");
+        }
+
         using var response = await _admin.SendAsync(request);
         var body = await response.Content.ReadAsStringAsync();
         if (n == 1)

@@ -21,6 +21,9 @@ public sealed class StatusPageRendererTests
           },
           "live": { "windowSeconds": 60, "clusters": [ { "id": "api", "requestsPerSecond": 12.34, "destinations": [
             { "id": "api-1", "requests": 740, "requestsPerSecond": 12.34, "serverErrorsPerSecond": 0, "p50Ms": 1.25, "p99Ms": 48, "inFlight": 2, "lastError": null } ] } ] },
+          "destinations": { "clusters": [ { "id": "api", "up": 1, "inFlight": 3, "requests": 740, "bytesIn": 1500, "bytesOut": 2500000, "destinations": [
+            { "id": "api-1", "state": "drain", "status": "DRAIN", "statusText": "DRAIN", "inFlight": 3, "maxInFlight": 9, "bytesIn": 1500, "bytesOut": 2500000,
+              "lastCheck": "HTTP 200", "lastCheckAt": "2026-11-29T01:02:00+00:00", "statusForSeconds": 150 } ] } ] },
           "tls": { "certificates": [ { "key": "Kestrel:Endpoints:Https", "names": "example.com", "issuer": "CN=Test CA", "notAfter": "2027-02-01T00:00:00+00:00", "daysLeft": {{daysLeft}} } ] },
           "ocsp": { "mode": "Auto", "certificates": [ { "key": "Kestrel:Endpoints:Https", "state": "stapled-good" } ] },
           "cloudflare": { "trusted": true, "origin": "live", "count": 22, "ageSeconds": 7300, "stale": false, "lastError": null },
@@ -80,7 +83,7 @@ public sealed class StatusPageRendererTests
     }
 
     [Fact]
-    public void Page_is_one_accessible_document_with_everything_inline_and_names_escaped()
+    public void Page_is_one_accessible_document_with_its_own_script_and_style_files_and_names_escaped()
     {
         var html = Render(Status());
 
@@ -90,11 +93,14 @@ public sealed class StatusPageRendererTests
         Assert.DoesNotContain("api<1>", html);
         Assert.Contains("perClient (10/s, burst 20)", html);
         Assert.Contains("CN=Test CA", html);
-        Assert.Contains("prefers-color-scheme:dark", html);
+        Assert.Contains("prefers-color-scheme:dark", StatusPageStyle.Css);
+        Assert.Contains("<link rel=\"stylesheet\" href=\"/status.css\">", html);
         Assert.Contains("name=\"viewport\"", html);
         Assert.Contains("<form id=\"trust-form\" action=\"/trust\"", html);
         Assert.DoesNotContain("://", html.Replace("http://10.0.0.1/", "").Replace("http://10.0.0.2/", ""));
-        Assert.Equal(1, html.Split("<script>").Length - 1);
+        Assert.Equal(1, html.Split("<script src=\"/status.js\"></script>").Length - 1);
+        Assert.DoesNotContain("<script>", html);
+        Assert.DoesNotContain("<style>", html);
     }
 
     [Fact]
@@ -120,5 +126,38 @@ public sealed class StatusPageRendererTests
     {
         status["summary"] = StatusSummary.Build(status, null);
         return StatusPageRenderer.Shape(status);
+    }
+
+    [Fact]
+    public void Each_destination_row_shows_its_runtime_state_detail_and_buttons_for_the_runtime_api()
+    {
+        var status = Status();
+        status["proxy"]!["clusters"]![0]!["destinations"]![1]!["id"] = "api<2>";
+        var html = Render(status);
+
+        string[] row = ["destinations", "clusters", "api", "destinations", "api-1"];
+        Assert.Equal("DRAIN", StatusPageDom.Text(html, [.. row, "statusText"]));
+        Assert.Equal("DRAIN", StatusPageDom.Level(html, [.. row, "status"]));
+        Assert.Equal("3 min", StatusPageDom.Text(html, [.. row, "statusForSeconds"]));
+        Assert.Equal("9", StatusPageDom.Text(html, [.. row, "maxInFlight"]));
+        Assert.Equal("1.5 kB", StatusPageDom.Text(html, [.. row, "bytesIn"]));
+        Assert.Equal("2.5 MB", StatusPageDom.Text(html, [.. row, "bytesOut"]));
+        Assert.Equal("HTTP 200", StatusPageDom.Text(html, [.. row, "lastCheck"]));
+        Assert.Equal("01:02:00 UTC", StatusPageDom.Text(html, [.. row, "lastCheckAt"]));
+        Assert.Equal("2.5 MB", StatusPageDom.Text(html, "destinations", "clusters", "api", "bytesOut"));
+        // A destination the section does not know yet (just added) shows dashes, never a wrong value.
+        Assert.Equal("–", StatusPageDom.Text(html, "destinations", "clusters", "api", "destinations", "api<2>", "statusText"));
+        foreach (var action in (string[])["drain", "maint", "ready"])
+        {
+            Assert.Contains($"<button type=\"button\" data-set=\"{action}\" data-cluster=\"api\" data-name=\"api-1\"", html);
+            Assert.Contains($"data-set=\"{action}\" data-cluster=\"api\" data-name=\"api&lt;2&gt;\"", html);
+        }
+
+        Assert.DoesNotContain("api<2>", html);
+
+        // The buttons ask for a token only when writes need one.
+        Assert.Contains("<body data-refreshes=\"0\" data-token=\"none\"", html);
+        status["admin"] = new JsonObject { ["tokenRequired"] = true };
+        Assert.Contains("<body data-refreshes=\"0\" data-token=\"required\"", Render(status));
     }
 }

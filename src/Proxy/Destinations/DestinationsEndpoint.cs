@@ -1,0 +1,89 @@
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeProxy.Common;
+using Yarp.ReverseProxy;
+
+namespace EdgeProxy.Destinations;
+
+/// <summary>
+/// The runtime API on the admin listener: <c>GET /destinations</c> (every destination's state, as JSON) and
+/// <c>POST /destinations/{cluster}/{destination}/drain|maint|ready</c> (the admin listener has checked the token).
+/// </summary>
+internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, DestinationStateStore store, DestinationsReport report)
+{
+    public const string Path = "/destinations";
+
+    // Relaxed: the names in the messages read as written ('d7', not \u0027d7\u0027); the answer is never HTML.
+    private static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web) { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public Task HandleAsync(HttpContext context)
+    {
+        var segments = context.Request.Path.Value!.Split('/', StringSplitOptions.RemoveEmptyEntries);
+        var read = HttpMethods.IsGet(context.Request.Method) || HttpMethods.IsHead(context.Request.Method);
+        if (segments.Length == 1)
+        {
+            return read ? WriteAsync(context, 200, report.GetStatus()) : MethodNotAllowedAsync(context, "GET");
+        }
+
+        if (segments.Length != 4)
+        {
+            return WriteAsync(context, 404, Error("use GET /destinations or POST /destinations/{cluster}/{destination}/drain|maint|ready"));
+        }
+
+        var (clusterId, destinationId, action) = (Uri.UnescapeDataString(segments[1]), Uri.UnescapeDataString(segments[2]), segments[3]);
+        if (!proxyState.TryGetCluster(clusterId, out var cluster))
+        {
+            return WriteAsync(context, 404, Error($"no cluster '{clusterId}' ({StrictConfigCheck.KnownNames(proxyState.GetClusters().Select(c => c.ClusterId))})"));
+        }
+
+        if (!cluster.Destinations.ContainsKey(destinationId))
+        {
+            return WriteAsync(context, 404, Error($"no destination '{destinationId}' in cluster '{clusterId}' ({StrictConfigCheck.KnownNames(cluster.Destinations.Keys)})"));
+        }
+
+        RuntimeState? state = action switch
+        {
+            "drain" => RuntimeState.Drain,
+            "maint" => RuntimeState.Maint,
+            "ready" => RuntimeState.Ready,
+            _ => null,
+        };
+        if (state is null)
+        {
+            return WriteAsync(context, 404, Error($"no action '{action}' (known: drain, maint, ready)"));
+        }
+
+        if (!HttpMethods.IsPost(context.Request.Method))
+        {
+            return MethodNotAllowedAsync(context, "POST");
+        }
+
+        var peer = context.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : "unknown";
+        var (previous, saved) = store.Set(clusterId, destinationId, state.Value, peer);
+        return WriteAsync(context, 200, new JsonObject
+        {
+            ["cluster"] = clusterId,
+            ["destination"] = destinationId,
+            ["previous"] = DestinationStateStore.Label(previous),
+            ["state"] = DestinationStateStore.Label(state.Value),
+            ["saved"] = saved,
+        });
+    }
+
+    private static JsonObject Error(string text) => new() { ["error"] = text };
+
+    private static Task MethodNotAllowedAsync(HttpContext context, string allow)
+    {
+        context.Response.Headers.Allow = allow;
+        return WriteAsync(context, 405, Error($"use {allow}"));
+    }
+
+    private static Task WriteAsync(HttpContext context, int status, JsonObject body)
+    {
+        context.Response.StatusCode = status;
+        context.Response.ContentType = "application/json; charset=utf-8";
+        context.Response.Headers.CacheControl = "no-store";
+        return context.Response.WriteAsync(body.ToJsonString(JsonOptions) + "\n", context.RequestAborted);
+    }
+}
