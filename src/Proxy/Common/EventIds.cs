@@ -62,4 +62,14 @@ internal static class EventIds
     public const int SyslogConnected = 603;
     public const int KestrelConnectionFailed = 604;
     public const int KestrelConnectionEnded = 605;
+
+    // ACME certificates
+    public const int AcmeServingStored = 761;
+    public const int AcmeStoredUnusable = 762;
+    public const int AcmeOrdering = 763;
+    public const int AcmeIssued = 764;
+    public const int AcmeOrderFailed = 765;
+    public const int AcmeDnsRecord = 766;
+    public const int AcmeDnsCleanupFailed = 767;
+    public const int AcmeDirectoryUnreachable = 768;
 }

@@ -1,4 +1,5 @@
 using EdgeProxy.AccessControl;
+using EdgeProxy.Acme;
 using EdgeProxy.AccessLog;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
@@ -108,6 +109,7 @@ internal static class EdgeProxyApplication
         builder.AddCertificateRenewal();
         builder.Services.AddOcspStapling();
         builder.Services.AddFirstRunCertificate();
+        builder.Services.AddAcmeCertificates();
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();
         builder.Services.AddGracefulShutdown();
@@ -138,6 +140,7 @@ internal static class EdgeProxyApplication
         app.UseStrictTransportSecurity();
         app.UseClientIp();
         app.UseRequestNormalization();
+        app.UseAcmeHttpChallenges();
         app.UseHttpsRedirect();
         // Routes match on headers, hosts and paths: only once the client's forged headers are gone and the path and host
         // are canonical (WebApplication would otherwise route first).
