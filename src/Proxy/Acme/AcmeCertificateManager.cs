@@ -17,6 +17,7 @@ internal sealed partial class AcmeCertificateManager(
     AcmeClientFactory clients,
     IEnumerable<IAcmeChallengeResponder> responders,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<AcmeCertificateManager> logger) : BackgroundService
 {
     /// <summary>First retry delay after a failure; doubles per further failure up to <see cref="MaxRetryDelay"/>.</summary>
@@ -57,6 +58,8 @@ internal sealed partial class AcmeCertificateManager(
         LoadStored();
         try
         {
+            // Hosted services start before Kestrel listens; the CA's validation must find the listeners open.
+            await WaitForListenersAsync(stoppingToken);
             while (!stoppingToken.IsCancellationRequested)
             {
                 foreach (var state in _states.Where(s => s.NextAttemptAt <= timeProvider.GetUtcNow()).ToArray())
@@ -74,6 +77,13 @@ internal sealed partial class AcmeCertificateManager(
         {
             // Stopping.
         }
+    }
+
+    private async Task WaitForListenersAsync(CancellationToken stoppingToken)
+    {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var registration = lifetime.ApplicationStarted.Register(() => started.TrySetResult());
+        await started.Task.WaitAsync(stoppingToken);
     }
 
     private void LoadStored()
