@@ -49,6 +49,12 @@ internal sealed class AcmeOptionsValidator(IHostEnvironment environment) : IVali
         foreach (var (certificateName, certificate) in options.Certificates)
         {
             var at = $"{key}:Certificates:{certificateName}";
+            if (certificateName.StartsWith('.') || !certificateName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                // It names the stored files (DataPath/acme/certificates/<name>.pem).
+                errors.Add($"{at}: the certificate's name may hold only letters, digits, '-', '_' and '.' (not first)");
+            }
+
             if (certificate.Names.Count == 0)
             {
                 errors.Add($"{at}:Names: lists no name");
