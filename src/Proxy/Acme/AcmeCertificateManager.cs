@@ -153,7 +153,9 @@ internal sealed partial class AcmeCertificateManager(
                 state.ConsecutiveFailures = 0;
                 state.LastError = null;
                 state.LastSuccessAt = timeProvider.GetUtcNow();
-                state.NextAttemptAt = RenewalTime(issued);
+                // Never due again at once (a clock far ahead of the CA's, a CA issuing shorter than RenewBefore): no order loop.
+                var floor = state.LastSuccessAt.Value + TimeSpan.FromTicks(Math.Min(issued.Lifetime.Ticks / 10, TimeSpan.TicksPerDay));
+                state.NextAttemptAt = RenewalTime(issued) is var renewal && renewal > floor ? renewal : floor;
             }
 
             LogIssued(state.Name, issued.NotAfter, state.NextAttemptAt);

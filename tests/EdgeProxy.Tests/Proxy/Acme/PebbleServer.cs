@@ -18,6 +18,8 @@ public sealed class PebbleServer : IAsyncDisposable
 
     private readonly TempDirectory _directory = new();
     private readonly List<Process> _processes = [];
+    private int _nonceRejectPercent;
+    private TimeSpan? _validity;
 
     private PebbleServer(int httpPort, int tlsPort)
     {
@@ -47,9 +49,11 @@ public sealed class PebbleServer : IAsyncDisposable
     /// <summary>Trusts only pebble's own TLS root (its directory and management API).</summary>
     public HttpClient Client { get; private set; } = null!;
 
-    public static async Task<PebbleServer> StartAsync(int? httpPort = null, int? tlsPort = null)
+    /// <param name="nonceRejectPercent">Good nonces pebble refuses as bad (RFC 8555 §6.5 says retry): 0 unless a test wants them.</param>
+    /// <param name="validity">The lifetime of the certificates pebble issues (null: its default, five years).</param>
+    public static async Task<PebbleServer> StartAsync(int nonceRejectPercent = 0, TimeSpan? validity = null)
     {
-        var pebble = new PebbleServer(httpPort ?? FreePort.Next(), tlsPort ?? FreePort.Next());
+        var pebble = new PebbleServer(FreePort.Next(), FreePort.Next()) { _nonceRejectPercent = nonceRejectPercent, _validity = validity };
         try
         {
             await pebble.StartProcessesAsync();
@@ -93,6 +97,11 @@ public sealed class PebbleServer : IAsyncDisposable
                 ["externalAccountBindingRequired"] = false,
             },
         };
+        if (_validity is { } validity)
+        {
+            config["pebble"]!["certificateValidityPeriod"] = (long)validity.TotalSeconds;
+        }
+
         var configPath = _directory.File("pebble-config.json");
         await File.WriteAllTextAsync(configPath, config.ToJsonString());
 
@@ -101,8 +110,7 @@ public sealed class PebbleServer : IAsyncDisposable
         Start("pebble", ["-config", configPath, "-dnsserver", $"127.0.0.1:{DnsPort}"], new()
         {
             ["PEBBLE_VA_NOSLEEP"] = "1",
-            // Random bad nonces are handled (and tested apart); here they would only add retries.
-            ["PEBBLE_WFE_NONCEREJECT"] = "0",
+            ["PEBBLE_WFE_NONCEREJECT"] = _nonceRejectPercent.ToString(System.Globalization.CultureInfo.InvariantCulture),
             // Every order proves its names afresh, so every order exercises the challenge.
             ["PEBBLE_AUTHZREUSE"] = "0",
         });
