@@ -24,6 +24,14 @@ internal static class AcmeExtensions
         services.TryAddSingleton<AcmeClientFactory>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAcmeChallengeResponder, Http01Responder>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IAcmeChallengeResponder, TlsAlpn01Responder>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IAcmeChallengeResponder, Dns01Responder>());
+        services.TryAddSingleton<CloudflareDnsClient>();
+        services.AddHttpClient(CloudflareDnsClient.HttpClientName, client =>
+        {
+            client.Timeout = TimeSpan.FromSeconds(30);
+            client.MaxResponseContentBufferSize = 1 << 20;
+            client.DefaultRequestHeaders.UserAgent.ParseAdd("EdgeProxy");
+        });
         services.AddServerCertificateSource<AcmeCertificateSource>();
         services.TryAddSingleton<AcmeCertificateManager>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, AcmeCertificateManager>(sp => sp.GetRequiredService<AcmeCertificateManager>()));
