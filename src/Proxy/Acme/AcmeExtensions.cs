@@ -46,6 +46,7 @@ internal static class AcmeExtensions
         services.AddStatusSection<AcmeStatusSection>();
         services.AddMetricsPublisher<AcmeMetrics>();
         services.AddReadinessCheck<AcmeReadinessCheck>("acme");
+        services.AddCheckWarningSource<AcmeDirectoryCheck>();
         return services;
     }
 

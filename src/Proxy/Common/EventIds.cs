@@ -71,5 +71,4 @@ internal static class EventIds
     public const int AcmeOrderFailed = 765;
     public const int AcmeDnsRecord = 766;
     public const int AcmeDnsCleanupFailed = 767;
-    public const int AcmeDirectoryUnreachable = 768;
 }

@@ -77,7 +77,11 @@ internal static class EdgeProxyApplication
 
         app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, file);
         ConfigurePipeline(app);
-        return new EdgeProxyStartup(app, [], proxyConfig.Summary) { Warnings = proxyConfig.Warnings };
+        // --check also asks the features whether what they depend on answers (a warning only).
+        IReadOnlyList<string> checkWarnings = command.CheckOnly
+            ? [.. (await Task.WhenAll(app.Services.GetServices<ICheckWarningSource>().Select(s => s.WarningsAsync(cancellationToken)))).SelectMany(w => w)]
+            : [];
+        return new EdgeProxyStartup(app, [], proxyConfig.Summary) { Warnings = [.. proxyConfig.Warnings, .. checkWarnings] };
     }
 
     private static WebApplication Build(EdgeProxyCommandLine command, ConfigFile file, Action<IServiceCollection>? configureServices)
