@@ -205,6 +205,11 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
                     continue; // §6.5: the answer carries a fresh nonce; retry with it
                 }
 
+                if (problem?.Type == AcmeProblemException.AccountDoesNotExist)
+                {
+                    _kid = null; // the CA forgot the account (a test CA restarted, an account deactivated): register again next time
+                }
+
                 throw ProblemException($"POST {url}", response, problem);
             }
         }

@@ -6,6 +6,7 @@ internal sealed class AcmeProblemException(string message, string? problemType =
 {
     public const string BadNonce = "urn:ietf:params:acme:error:badNonce";
     public const string RateLimited = "urn:ietf:params:acme:error:rateLimited";
+    public const string AccountDoesNotExist = "urn:ietf:params:acme:error:accountDoesNotExist";
 
     public string? ProblemType { get; } = problemType;
 
