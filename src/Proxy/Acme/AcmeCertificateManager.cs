@@ -127,6 +127,11 @@ internal sealed partial class AcmeCertificateManager(
 
     private async Task RenewAsync(AcmeCertificateState state, CancellationToken cancellationToken)
     {
+        if (AdoptStored(state))
+        {
+            return;
+        }
+
         var names = state.Options.Names;
         lock (_lock)
         {
@@ -180,6 +185,39 @@ internal sealed partial class AcmeCertificateManager(
 
             LogFailed(state.Name, state.LastError, state.NextAttemptAt, state.Served is not null);
         }
+    }
+
+    /// <summary>
+    /// A replica sharing <c>DataPath/acme</c> may have renewed already: a stored certificate for the same names that
+    /// expires later than the served one and is not due is served instead of ordering another.
+    /// </summary>
+    private bool AdoptStored(AcmeCertificateState state)
+    {
+        AcmeIssuedCertificate? stored;
+        try
+        {
+            stored = storage.Load(state.Name);
+        }
+        catch (Exception ex) when (ex is CryptographicException or IOException or UnauthorizedAccessException or ArgumentException)
+        {
+            return false;
+        }
+
+        var now = timeProvider.GetUtcNow();
+        if (stored is null || !stored.Covers(state.Options.Names) || (state.Served is { } served && stored.NotAfter <= served.NotAfter) || RenewalTime(stored) <= now)
+        {
+            return false;
+        }
+
+        source.Serve(state.Name, stored);
+        lock (_lock)
+        {
+            state.Served = stored;
+            state.NextAttemptAt = RenewalTime(stored);
+        }
+
+        LogServingStored(state.Name, stored.NotAfter, state.NextAttemptAt);
+        return true;
     }
 
     /// <summary>

@@ -57,6 +57,38 @@ public sealed class AcmeTlsAlpnAndRenewalTests
     }
 
     [RequiresCommandFact(PebbleServer.Command)]
+    public async Task A_replica_sharing_the_acme_folder_serves_the_certificate_another_one_renewed_instead_of_ordering()
+    {
+        await using var pebble = await PebbleServer.StartAsync(validity: TimeSpan.FromSeconds(20));
+        await using var backend = await TestBackend.StartAsync("b");
+        using var shared = new TempDirectory();
+        var certificates = new JsonObject { ["site"] = Certificate("Http01", "shared.example.com") };
+        var first = Config(pebble, backend.Address, certificates.DeepClone().AsObject());
+        first["EdgeProxy"]!["DataPath"] = shared.Path;
+        await using var ordering = await ProxyUnderTest.StartAsync(first);
+        var issued = await WaitForStateAsync(ordering, "site", "valid", pebble);
+
+        // The second replica listens where pebble does not validate, and is due later (RenewBefore 3 s of 20):
+        // by then the first has renewed into the shared folder.
+        var second = Config(pebble, backend.Address, certificates.DeepClone().AsObject(), acme => acme["RenewBefore"] = "00:00:03");
+        second["Kestrel"]!["Endpoints"]!["Http"]!["Url"] = "http://127.0.0.1:0";
+        second["Kestrel"]!["Endpoints"]!["Https"]!["Url"] = "https://127.0.0.1:0";
+        second["EdgeProxy"]!["DataPath"] = shared.Path;
+        await using var replica = await ProxyUnderTest.StartAsync(second);
+        Assert.Equal((string?)issued["serialNumber"], (string?)CertificateStatus(await AcmeStatusAsync(replica), "site")["serialNumber"]);
+
+        JsonObject? adopted = null;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            adopted = CertificateStatus(await AcmeStatusAsync(replica), "site");
+            return (string?)adopted["serialNumber"] != (string?)issued["serialNumber"];
+        }, TimeSpan.FromSeconds(40)), $"replica still serves {adopted?.ToJsonString()}");
+        var replicaStatus = await AcmeStatusAsync(replica);
+        Assert.Equal(0, (int)replicaStatus["ordersSucceeded"]! + (int)replicaStatus["ordersFailed"]!);
+        Assert.Equal("valid", (string?)adopted!["state"]);
+    }
+
+    [RequiresCommandFact(PebbleServer.Command)]
     public async Task An_expired_certificate_is_still_served_and_makes_readiness_degraded()
     {
         await using var pebble = await PebbleServer.StartAsync(validity: TimeSpan.FromSeconds(6));
