@@ -112,9 +112,9 @@ internal static class DnsTxtLookup
                 found.Add(text.ToString());
             }
         }
-        catch (ArgumentOutOfRangeException)
+        catch (Exception ex) when (ex is ArgumentOutOfRangeException or IndexOutOfRangeException)
         {
-            // A truncated answer: what was read so far.
+            // A truncated or malformed answer: what was read so far.
         }
 
         return found;
