@@ -20,6 +20,3 @@ internal interface IServerCertificateSource
     /// <param name="applicationProtocols">The client's ALPN list (empty when it sent none).</param>
     ServerCertificateChoice? Choose(string? serverName, IReadOnlyList<SslApplicationProtocol> applicationProtocols);
 }
-
-/// <summary>A certificate for one handshake; <paramref name="ApplicationProtocols"/> replaces the listener's ALPN list when set.</summary>
-internal sealed record ServerCertificateChoice(SslStreamCertificateContext Context, List<SslApplicationProtocol>? ApplicationProtocols = null);
