@@ -120,7 +120,8 @@ public sealed class PebbleServer : IAsyncDisposable
             try
             {
                 using var directory = await Client.GetAsync(DirectoryUrl);
-                using var challenges = await new HttpClient().GetAsync($"http://127.0.0.1:{ChallengeManagementPort}/");
+                using var plain = new HttpClient();
+                using var challenges = await plain.GetAsync($"http://127.0.0.1:{ChallengeManagementPort}/");
                 return directory.IsSuccessStatusCode;
             }
             catch (HttpRequestException)
