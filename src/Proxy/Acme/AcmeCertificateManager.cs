@@ -28,7 +28,8 @@ internal sealed partial class AcmeCertificateManager(
     internal static readonly TimeSpan MaxSleep = TimeSpan.FromHours(1);
 
     private readonly Lock _lock = new();
-    private readonly List<AcmeCertificateState> _states = [.. options.Value.Certificates.Select(c => new AcmeCertificateState(c.Key, c.Value))];
+    // None while disabled: /status then lists nothing as "pending" that will never be ordered.
+    private readonly List<AcmeCertificateState> _states = options.Value.Enabled ? [.. options.Value.Certificates.Select(c => new AcmeCertificateState(c.Key, c.Value))] : [];
     private int _successes;
     private int _failures;
 
