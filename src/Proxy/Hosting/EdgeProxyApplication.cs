@@ -1,6 +1,6 @@
 using EdgeProxy.AccessControl;
-using EdgeProxy.Acme;
 using EdgeProxy.AccessLog;
+using EdgeProxy.Acme;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
