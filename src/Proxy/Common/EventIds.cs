@@ -81,4 +81,13 @@ internal static class EventIds
     public const int DestinationStateForgotten = 724;
     public const int DestinationStateRestored = 725;
     public const int AdminWriteRefused = 726;
+
+    // ACME certificates
+    public const int AcmeServingStored = 761;
+    public const int AcmeStoredUnusable = 762;
+    public const int AcmeOrdering = 763;
+    public const int AcmeIssued = 764;
+    public const int AcmeOrderFailed = 765;
+    public const int AcmeDnsRecord = 766;
+    public const int AcmeDnsCleanupFailed = 767;
 }

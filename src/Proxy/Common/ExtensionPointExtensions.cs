@@ -48,6 +48,23 @@ internal static class ExtensionPointExtensions
         return services;
     }
 
+    /// <summary>Adds certificates served by SNI on the public HTTPS listeners (see <see cref="IServerCertificateSource"/>).</summary>
+    public static IServiceCollection AddServerCertificateSource<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
+        where T : class, IServerCertificateSource
+    {
+        services.TryAddSingleton<T>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServerCertificateSource, T>(sp => sp.GetRequiredService<T>()));
+        return services;
+    }
+
+    /// <summary>Adds warnings that <c>--check</c> reports (see <see cref="ICheckWarningSource"/>).</summary>
+    public static IServiceCollection AddCheckWarningSource<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
+        where T : class, ICheckWarningSource
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<ICheckWarningSource, T>());
+        return services;
+    }
+
     /// <summary>Adds a section that is read, validated and applied together with <c>ReverseProxy</c> on every edit (see <see cref="ILiveConfigSection"/>).</summary>
     public static IServiceCollection AddLiveConfigSection<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(this IServiceCollection services)
         where T : class, ILiveConfigSection

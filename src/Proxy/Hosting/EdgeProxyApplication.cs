@@ -1,5 +1,6 @@
 using EdgeProxy.AccessControl;
 using EdgeProxy.AccessLog;
+using EdgeProxy.Acme;
 using EdgeProxy.Admin;
 using EdgeProxy.ClientIp;
 using EdgeProxy.Common;
@@ -79,7 +80,11 @@ internal static class EdgeProxyApplication
 
         app.Services.GetRequiredService<ProxyConfigReloader>().ApplyInitial(proxyConfig, file);
         ConfigurePipeline(app);
-        return new EdgeProxyStartup(app, [], proxyConfig.Summary) { Warnings = proxyConfig.Warnings };
+        // --check also asks the features whether what they depend on answers (a warning only).
+        IReadOnlyList<string> checkWarnings = command.CheckOnly
+            ? [.. (await Task.WhenAll(app.Services.GetServices<ICheckWarningSource>().Select(s => s.WarningsAsync(cancellationToken)))).SelectMany(w => w)]
+            : [];
+        return new EdgeProxyStartup(app, [], proxyConfig.Summary) { Warnings = [.. proxyConfig.Warnings, .. checkWarnings] };
     }
 
     private static WebApplication Build(EdgeProxyCommandLine command, ConfigFile file, Action<IServiceCollection>? configureServices)
@@ -114,6 +119,7 @@ internal static class EdgeProxyApplication
         builder.AddCertificateRenewal();
         builder.Services.AddOcspStapling();
         builder.Services.AddFirstRunCertificate();
+        builder.Services.AddAcmeCertificates();
         builder.Services.AddEdgeProxyListeners();
         builder.Services.AddAdminListener();
         builder.Services.AddGracefulShutdown();
@@ -147,6 +153,7 @@ internal static class EdgeProxyApplication
         app.UseClientIp();
         app.UseTracing();
         app.UseRequestNormalization();
+        app.UseAcmeHttpChallenges();
         app.UseHttpsRedirect();
         // Routes match on headers, hosts and paths: only once the client's forged headers are gone and the path and host
         // are canonical (WebApplication would otherwise route first).

@@ -31,6 +31,8 @@ internal static class TlsExtensions
         services.AddStatusSection<TlsStatusSection>();
         // OpenSSL's record buffers freed while a connection waits (docs/connections-memory.md).
         services.AddPublicEndpointSetup<OpenSslBufferRelease.EndpointSetup>();
+        // Certificates other features serve by SNI (ACME), ahead of each listener's own.
+        services.AddPublicEndpointSetup<ServerCertificateSourceSetup>();
         return services;
     }
 

@@ -58,14 +58,15 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
     /// <summary>Starts the proxy on <paramref name="config"/>, its listeners moved to free loopback ports.</summary>
     /// <param name="waitForReady">Wait for <c>/readyz</c> (all listeners bound, start-up work done); false waits only for <c>/healthz</c>, for tests of an unready proxy.</param>
     /// <param name="environment">Variables added to the process's environment (e.g. the OpenTelemetry SDK's <c>OTEL_BSP_SCHEDULE_DELAY</c>).</param>
-    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true, IReadOnlyDictionary<string, string>? environment = null)
+    /// <param name="ports">The public ports to use instead of free ones (a test CA that validates on them must know them first).</param>
+    public static async Task<ProxyServerProcess> StartAsync(JsonObject config, TempDirectory? directory = null, bool waitForReady = true, IReadOnlyDictionary<string, string>? environment = null, (int Http, int Https)? ports = null)
     {
         // Ports are picked before the process binds them; if another test took one meanwhile, try new ones.
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await StartOnceAsync(config, directory, waitForReady, environment);
+                return await StartOnceAsync(config, directory, waitForReady, environment, ports);
             }
             catch (InvalidOperationException ex) when (attempt < 3 && ex.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
@@ -73,11 +74,11 @@ public sealed class ProxyServerProcess : IAdminEndpoint, IAsyncDisposable
         }
     }
 
-    private static async Task<ProxyServerProcess> StartOnceAsync(JsonObject config, TempDirectory? directory, bool waitForReady, IReadOnlyDictionary<string, string>? environment)
+    private static async Task<ProxyServerProcess> StartOnceAsync(JsonObject config, TempDirectory? directory, bool waitForReady, IReadOnlyDictionary<string, string>? environment, (int Http, int Https)? ports)
     {
         var owned = directory is null ? new TempDirectory() : null;
         directory ??= owned!;
-        var (http, https, admin) = (FreePort.Next(), FreePort.Next(), FreePort.Next());
+        var (http, https, admin) = (ports?.Http ?? FreePort.Next(), ports?.Https ?? FreePort.Next(), FreePort.Next());
         var endpoints = config["Kestrel"]!["Endpoints"]!;
         endpoints["Http"]!["Url"] = $"http://127.0.0.1:{http}";
         endpoints["Https"]!["Url"] = $"https://127.0.0.1:{https}";

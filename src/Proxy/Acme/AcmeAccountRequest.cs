@@ -1,0 +1,4 @@
+namespace EdgeProxy.Acme;
+
+/// <summary>The newAccount payload (RFC 8555 §7.3).</summary>
+internal sealed record AcmeAccountRequest(bool TermsOfServiceAgreed, string[]? Contact);

@@ -1,0 +1,6 @@
+namespace EdgeProxy.Acme;
+
+internal enum AcmeDnsProvider
+{
+    Cloudflare,
+}

@@ -1,0 +1,7 @@
+namespace EdgeProxy.Acme;
+
+internal enum AcmeKeyType
+{
+    EcdsaP256,
+    Rsa2048,
+}

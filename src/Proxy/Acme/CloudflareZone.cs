@@ -1,0 +1,4 @@
+namespace EdgeProxy.Acme;
+
+/// <summary>A zone: its id and name.</summary>
+internal sealed record CloudflareZone(string Id, string Name);
