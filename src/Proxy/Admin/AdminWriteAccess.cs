@@ -29,9 +29,20 @@ internal sealed class AdminWriteAccess(IOptions<AdminOptions> options)
 
         if (_tokenHash is null)
         {
-            return context.Connection.RemoteIpAddress is { } peer && IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer)
-                ? null
-                : (StatusCodes.Status401Unauthorized, "without EdgeProxy:Admin:Token, writes are accepted from loopback only");
+            if (context.Connection.RemoteIpAddress is not { } peer || !IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer))
+            {
+                return (StatusCodes.Status401Unauthorized, "without EdgeProxy:Admin:Token, writes are accepted from loopback only");
+            }
+
+            // DNS rebinding: a page on attacker.example whose name now resolves to 127.0.0.1 sends a matching Host and
+            // Origin from loopback. Without a token, a write must name the listener by address or as localhost.
+            var host = context.Request.Host.Host;
+            if (!IPAddress.TryParse(host.Trim('[', ']'), out _) && !string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase))
+            {
+                return (StatusCodes.Status401Unauthorized, $"without EdgeProxy:Admin:Token, a write must address the admin listener by IP address or as localhost, not as {host}");
+            }
+
+            return null;
         }
 
         var header = context.Request.Headers.Authorization.ToString();

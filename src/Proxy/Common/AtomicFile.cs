@@ -19,6 +19,8 @@ internal static class AtomicFile
         using (var stream = new FileStream(temp, options))
         {
             stream.Write(content);
+            // On the disk before the rename: after a power loss the file is the old one or the new one, never empty.
+            stream.Flush(flushToDisk: true);
         }
 
         File.Move(temp, path, overwrite: true);

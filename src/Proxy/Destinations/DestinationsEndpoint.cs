@@ -31,15 +31,19 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
             return WriteAsync(context, 404, Error("use GET /destinations or POST /destinations/{cluster}/{destination}/drain|maint|ready"));
         }
 
-        var (clusterId, destinationId, action) = (Uri.UnescapeDataString(segments[1]), Uri.UnescapeDataString(segments[2]), segments[3]);
-        if (!proxyState.TryGetCluster(clusterId, out var cluster))
+        // Kestrel has decoded the path already, all but %2F (which stays encoded so it cannot split a segment).
+        var (requestedCluster, requestedDestination, action) = (Unescape(segments[1]), Unescape(segments[2]), segments[3]);
+        if (!proxyState.TryGetCluster(requestedCluster, out var cluster))
         {
-            return WriteAsync(context, 404, Error($"no cluster '{clusterId}' ({StrictConfigCheck.KnownNames(proxyState.GetClusters().Select(c => c.ClusterId))})"));
+            return WriteAsync(context, 404, Error($"no cluster '{requestedCluster}' ({StrictConfigCheck.KnownNames(proxyState.GetClusters().Select(c => c.ClusterId))})"));
         }
 
-        if (!cluster.Destinations.ContainsKey(destinationId))
+        // YARP finds names whatever their case; the states are kept under YARP's own spelling, which its filter compares.
+        var clusterId = cluster.ClusterId;
+        var destinationId = cluster.Destinations.Keys.FirstOrDefault(id => string.Equals(id, requestedDestination, StringComparison.OrdinalIgnoreCase));
+        if (destinationId is null)
         {
-            return WriteAsync(context, 404, Error($"no destination '{destinationId}' in cluster '{clusterId}' ({StrictConfigCheck.KnownNames(cluster.Destinations.Keys)})"));
+            return WriteAsync(context, 404, Error($"no destination '{requestedDestination}' in cluster '{clusterId}' ({StrictConfigCheck.KnownNames(cluster.Destinations.Keys)})"));
         }
 
         RuntimeState? state = action switch
@@ -71,6 +75,8 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
         });
     }
 
+    private static string Unescape(string segment) => segment.Replace("%2F", "/", StringComparison.OrdinalIgnoreCase);
+
     private static JsonObject Error(string text) => new() { ["error"] = text };
 
     private static Task MethodNotAllowedAsync(HttpContext context, string allow)
@@ -84,6 +90,7 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
         context.Response.StatusCode = status;
         context.Response.ContentType = "application/json; charset=utf-8";
         context.Response.Headers.CacheControl = "no-store";
+        context.Response.Headers.XContentTypeOptions = "nosniff";
         return context.Response.WriteAsync(body.ToJsonString(JsonOptions) + "\n", context.RequestAborted);
     }
 }

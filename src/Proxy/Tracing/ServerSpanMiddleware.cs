@@ -16,12 +16,16 @@ internal sealed class ServerSpanMiddleware(RequestDelegate next)
 {
     public const string SourceName = "EdgeProxy";
 
+    internal const int MaxTraceStateLength = 512;
+
     private static readonly ActivitySource Source = new(SourceName, typeof(ServerSpanMiddleware).Assembly.GetName().Version?.ToString());
 
     public Task InvokeAsync(HttpContext context)
     {
         var headers = context.Request.Headers;
-        ActivityContext.TryParse(headers.TraceParent, headers.TraceState, isRemote: true, out var parent);
+        // A tracestate beyond W3C's 512 characters is dropped: it would be copied onto every span and export of the trace.
+        var traceState = headers.TraceState;
+        ActivityContext.TryParse(headers.TraceParent, traceState.Count == 1 && traceState[0]!.Length <= MaxTraceStateLength ? traceState : default, isRemote: true, out var parent);
         // Null only while the tracer provider is not built yet (or was shut down): the request goes on untraced.
         var activity = Source.CreateActivity("HTTP server request", ActivityKind.Server, parent);
         return activity is null ? next(context) : InvokeWithSpanAsync(context, activity);

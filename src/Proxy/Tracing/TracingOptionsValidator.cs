@@ -25,6 +25,11 @@ internal sealed class TracingOptionsValidator : IValidateOptions<TracingOptions>
         {
             errors.Add($"{Section}:OtlpEndpoint '{endpoint}' must be an absolute http:// or https:// URL without query (the collector's base URL, e.g. http://collector:4318)");
         }
+        else if (options.OtlpEndpoint is { } withCredentials && new Uri(withCredentials).UserInfo.Length > 0)
+        {
+            // Not echoed: it holds a secret, and the address is logged (credentials belong in Headers, never logged).
+            errors.Add($"{Section}:OtlpEndpoint must not hold user:password@; put the collector's credentials in {Section}:Headers");
+        }
         else if (options.Enabled && string.IsNullOrWhiteSpace(options.OtlpEndpoint))
         {
             errors.Add($"{Section}:Enabled is true but {Section}:OtlpEndpoint is not set (the collector's base URL, e.g. http://collector:4318)");

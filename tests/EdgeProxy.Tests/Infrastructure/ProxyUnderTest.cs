@@ -31,7 +31,7 @@ public sealed class ProxyUnderTest : IAdminEndpoint, IAsyncDisposable
         ConfigPath = configPath;
         AdminUri = app.Services.GetRequiredService<AdminListener>().BaseUri;
         PublicUris = [.. app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses
-            .Select(a => new Uri(a)).Where(a => a.Port != AdminUri.Port)];
+            .Select(a => new Uri(a)).Where(a => a.Authority != AdminUri.Authority)];
         HttpUri = PublicUris.FirstOrDefault(a => a.Scheme == "http");
         HttpsUri = PublicUris.FirstOrDefault(a => a.Scheme == "https");
 

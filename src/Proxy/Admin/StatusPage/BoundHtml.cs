@@ -60,7 +60,7 @@ internal sealed class BoundHtml(JsonObject status)
             node = node switch
             {
                 JsonObject obj => obj.TryGetPropertyValue(segment, out var value) ? value : null,
-                JsonArray array => array.FirstOrDefault(item => (item.Str("id") ?? item.Str("key")) == segment),
+                JsonArray array => array.FirstOrDefault(item => (item.Str("id") ?? item.Str("key") ?? item.Str("name")) == segment),
                 _ => null,
             };
         }

@@ -32,6 +32,36 @@ internal static class CertificatesTable
             html.Raw("</tr>");
         }
 
-        html.Raw("</tbody></table></div></section>");
+        html.Raw("</tbody></table></div>");
+        WriteAcme(html);
+        html.Raw("</section>");
+    }
+
+    /// <summary>Certificates ordered by ACME (<c>/status</c> <c>acme</c>): state, dates and the last error, when any is configured.</summary>
+    private static void WriteAcme(BoundHtml html)
+    {
+        var certificates = html.Status.At("acme").Items("certificates").ToList();
+        if (certificates.Count == 0)
+        {
+            return;
+        }
+
+        html.Raw("<h3 id=\"acme-title\">Automatic (ACME)</h3><div class=\"scroll\"><table aria-labelledby=\"acme-title\"><thead><tr>")
+            .Raw("<th scope=\"col\">Certificate</th><th scope=\"col\">Names</th><th scope=\"col\">Challenge</th><th scope=\"col\">State</th>")
+            .Raw("<th scope=\"col\">Not after</th><th scope=\"col\">Next renewal</th><th scope=\"col\">Last error</th></tr></thead><tbody>");
+        foreach (var certificate in certificates)
+        {
+            var name = certificate.Str("name") ?? "";
+            var level = certificate.Str("state") switch { "valid" => "ok", "pending" => "warn", _ => "bad" };
+            html.Raw("<tr><th scope=\"row\">").Text(name).Raw("</th><td>").Text(string.Join(", ", certificate.Strings("names")))
+                .Raw("</td><td>").Text(certificate.Str("challenge")).Raw("</td>")
+                .Bound("td", ["acme", "certificates", name, "state"], attributes: $"data-level=\"{level}\"")
+                .Bound("td", ["acme", "certificates", name, "notAfter"])
+                .Bound("td", ["acme", "certificates", name, "nextRenewal"])
+                .Bound("td", ["acme", "certificates", name, "lastError"])
+                .Raw("</tr>");
+        }
+
+        html.Raw("</tbody></table></div>");
     }
 }

@@ -47,8 +47,11 @@ internal static class StatusPageRenderer
         var routes = status.At("proxy").Items("routes").Select(r => r.Str("id"));
         var certificates = status.At("tls").Items("certificates").Select(c => c.Str("key"));
         var ocsp = status.At("ocsp").Items("certificates").Select(c => c.Str("key"));
+        // An ACME certificate's state also picks its row's colour: a change reloads the page.
+        var acme = status.At("acme").Items("certificates").Select(c => c.Str("name") + "=" + c.Str("state"));
         var problems = status.At("summary").Strings("problems");
         return string.Join('|', [.. clusters, "r:" + string.Join(',', routes), "c:" + string.Join(',', certificates), "o:" + string.Join(',', ocsp),
+            "a:" + string.Join(',', acme),
             "n:" + status.At("trust").Num("count"), "p:" + string.Join(',', problems)]);
     }
 

@@ -13,7 +13,7 @@ internal static class StatusPageScript
         "use strict";
         var body=document.body,refreshes=0,state=document.getElementById("refresh-state");
         function get(node,path){for(var i=0;i<path.length&&node!=null;i++){var s=path[i];
-        if(Array.isArray(node)){node=node.find(function(x){return x&&(x.id!=null?x.id:x.key)===s;});}else{node=typeof node==="object"?node[s]:undefined;}}
+        if(Array.isArray(node)){node=node.find(function(x){return x&&(x.id!=null?x.id:x.key!=null?x.key:x.name)===s;});}else{node=typeof node==="object"?node[s]:undefined;}}
         return node;}
         function str(o,k){var v=o&&o[k];return v==null?"":String(v);}
         function age(s){return s<120?Math.round(s)+" s":s<7200?Math.round(s/60)+" min":s<172800?Math.round(s/3600)+" h":Math.round(s/86400)+" d";}
@@ -27,6 +27,7 @@ internal static class StatusPageScript
         parts.push("r:"+items(p,"routes").map(function(r){return str(r,"id");}).join(","));
         parts.push("c:"+items(s.tls,"certificates").map(function(c){return str(c,"key");}).join(","));
         parts.push("o:"+items(s.ocsp,"certificates").map(function(c){return str(c,"key");}).join(","));
+        parts.push("a:"+items(s.acme,"certificates").map(function(c){return str(c,"name")+"="+str(c,"state");}).join(","));
         parts.push("n:"+(n==null?"":n));parts.push("p:"+items(s.summary,"problems").join(","));return parts.join("|");}
         function apply(s){
         if(shape(s)!==body.getAttribute("data-shape")){location.reload();return;}

@@ -92,9 +92,9 @@ public sealed class AdminWriteAccessTests
     [InlineData(null, "::1", null, null, 0)]
     [InlineData(null, "::ffff:127.0.0.1", null, null, 0)]
     [InlineData(null, "127.0.0.1", null, "http://evil.example", 403)] // a browser on another site's behalf
-    [InlineData(null, "127.0.0.1", null, "http://admin.test:9901", 0)] // the page itself
-    [InlineData(null, "127.0.0.1", null, "https://admin.test:9901", 0)] // the page through a TLS tunnel
-    [InlineData(null, "127.0.0.1", null, "http://admin.test:9902", 403)]
+    [InlineData(null, "127.0.0.1", null, "http://127.0.0.1:9901", 0)] // the page itself
+    [InlineData(null, "127.0.0.1", null, "https://127.0.0.1:9901", 0)] // the page through a TLS tunnel
+    [InlineData(null, "127.0.0.1", null, "http://127.0.0.1:9902", 403)]
     [InlineData(null, "127.0.0.1", null, "null", 403)]
     [InlineData(Token, "10.0.0.5", "Bearer " + Token, null, 0)]
     [InlineData(Token, "10.0.0.5", "bearer " + Token, null, 0)]
@@ -108,10 +108,35 @@ public sealed class AdminWriteAccessTests
         var access = new AdminWriteAccess(Options.Create(new AdminOptions { Token = token }));
         var context = new DefaultHttpContext();
         context.Connection.RemoteIpAddress = IPAddress.Parse(peer);
-        context.Request.Host = new HostString("admin.test:9901");
+        context.Request.Host = new HostString("127.0.0.1:9901");
         if (authorization is not null)
         {
             context.Request.Headers.Authorization = authorization;
+        }
+
+        if (origin is not null)
+        {
+            context.Request.Headers.Origin = origin;
+        }
+
+        Assert.Equal(expected, access.Check(context)?.Status ?? 0);
+    }
+
+    [Theory]
+    [InlineData(null, "attacker.example:9901", "http://attacker.example:9901", 401)] // DNS rebinding: Host and Origin agree
+    [InlineData(null, "attacker.example:9901", null, 401)]
+    [InlineData(null, "localhost:9901", "http://localhost:9901", 0)]
+    [InlineData(null, "[::1]:9901", null, 0)]
+    [InlineData(Token, "admin.example:9901", "https://admin.example:9901", 0)] // with the token, any name (a tunnel's)
+    public void Without_a_token_a_write_must_name_the_listener_by_address_or_as_localhost(string? token, string host, string? origin, int expected)
+    {
+        var access = new AdminWriteAccess(Options.Create(new AdminOptions { Token = token }));
+        var context = new DefaultHttpContext();
+        context.Connection.RemoteIpAddress = IPAddress.Loopback;
+        context.Request.Host = new HostString(host);
+        if (token is not null)
+        {
+            context.Request.Headers.Authorization = "Bearer " + token;
         }
 
         if (origin is not null)

@@ -34,6 +34,7 @@ public sealed class TracingOptionsTests
     [InlineData(true, "collector:4318", 0.5, "EdgeProxy:Tracing:OtlpEndpoint 'collector:4318' must be an absolute http:// or https:// URL")]
     [InlineData(true, "/v1/traces", 0.5, "EdgeProxy:Tracing:OtlpEndpoint '/v1/traces' must be an absolute")]
     [InlineData(false, "ftp://collector", 0.5, "EdgeProxy:Tracing:OtlpEndpoint 'ftp://collector' must be an absolute http:// or https:// URL")]
+    [InlineData(true, "https://user:secret@collector:4318", 0.5, "EdgeProxy:Tracing:OtlpEndpoint must not hold user:password@; put the collector's credentials in EdgeProxy:Tracing:Headers")]
     [InlineData(true, "http://collector:4318?x=1", 0.5, "without query")]
     [InlineData(true, "http://collector:4318", 1.5, "EdgeProxy:Tracing:SampleRatio 1.5 must be between 0 and 1")]
     [InlineData(false, null, -0.1, "EdgeProxy:Tracing:SampleRatio -0.1 must be between 0 and 1")]

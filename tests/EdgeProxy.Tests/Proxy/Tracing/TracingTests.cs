@@ -45,6 +45,12 @@ public sealed class TracingTests
         Assert.Equal("vendor=abc", backend.LastHeaders!["tracestate"].ToString());
         Assert.Equal("userId=bob", backend.LastHeaders!["baggage"].ToString().Replace(" ", "", StringComparison.Ordinal));
 
+        // A tracestate beyond W3C's 512 characters is dropped; the trace itself goes on.
+        const string longStateTrace = "2af7651916cd43dd8448eb211c80319c";
+        await SendAsync(client, $"00-{longStateTrace}-{callerSpan}-01", tracestate: "vendor=" + new string('x', 600));
+        Assert.Equal(longStateTrace, Traceparent(backend).TraceId);
+        Assert.False(backend.LastHeaders!.ContainsKey("tracestate"), backend.LastHeaders["tracestate"].ToString());
+
         Assert.True(await Eventually.HoldsAsync(() => Task.FromResult(collector.OfTrace(trace).Count() >= 3), TimeSpan.FromSeconds(15)),
             $"the collector got {collector.Spans.Count} spans, not all three of trace {trace}:\n{proxy.Output}");
         var spans = collector.OfTrace(trace).ToList();
