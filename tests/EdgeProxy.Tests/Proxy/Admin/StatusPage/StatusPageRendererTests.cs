@@ -111,6 +111,30 @@ public sealed class StatusPageRendererTests
     }
 
     [Fact]
+    public void Acme_certificates_get_their_own_table_whose_state_change_reloads_the_page()
+    {
+        static JsonObject WithAcme(string state)
+        {
+            var status = Status();
+            status["acme"] = JsonNode.Parse($$"""
+                { "enabled": true, "certificates": [ { "name": "site<1>", "names": ["example.com", "www.example.com"], "challenge": "Http01",
+                  "state": "{{state}}", "notAfter": "2027-03-01T00:00:00+00:00", "nextRenewal": "2027-01-30T00:00:00+00:00", "lastError": "rateLimited: try later" } ] }
+                """);
+            return status;
+        }
+
+        var html = Render(WithAcme("failed"));
+
+        Assert.Contains("<h3 id=\"acme-title\">Automatic (ACME)</h3>", html);
+        Assert.Contains("<th scope=\"row\">site&lt;1&gt;</th><td>example.com, www.example.com</td><td>Http01</td>", html);
+        Assert.Equal("failed", StatusPageDom.Text(html, "acme", "certificates", "site<1>", "state"));
+        Assert.Equal("rateLimited: try later", StatusPageDom.Text(html, "acme", "certificates", "site<1>", "lastError"));
+        Assert.Contains("data-level=\"bad\">failed</td>", html);
+        Assert.NotEqual(Shape(WithAcme("valid")), Shape(WithAcme("failed")));
+        Assert.DoesNotContain("acme-title", Render(Status()));
+    }
+
+    [Fact]
     public void Latency_quantiles_interpolate_inside_the_bucket()
     {
         var buckets = new long[DestinationTraffic.LatencyBoundsMs.Length + 1];
