@@ -149,6 +149,12 @@ internal sealed partial class AcmeCertificateManager(
             var chain = await client.OrderAsync(names, key, responder, cancellationToken);
             var keyPem = key.ExportPkcs8PrivateKeyPem();
             var issued = AcmeIssuedCertificate.FromPem(chain, keyPem);
+            // Served by the names it carries: it must carry exactly the ones ordered, and be in date.
+            if (!issued.Covers(names) || issued.NotBefore > timeProvider.GetUtcNow() + TimeSpan.FromHours(1) || issued.NotAfter <= timeProvider.GetUtcNow())
+            {
+                throw new AcmeProblemException($"the CA issued a certificate for {string.Join(", ", issued.DnsNames)}, valid {issued.NotBefore:u} to {issued.NotAfter:u}: not the names ordered ({string.Join(", ", names)}) or not in date; not served");
+            }
+
             storage.Save(state.Name, chain, keyPem);
             source.Serve(state.Name, issued);
             Interlocked.Increment(ref _successes);
@@ -176,9 +182,11 @@ internal sealed partial class AcmeCertificateManager(
                 state.ConsecutiveFailures++;
                 state.LastError = ex is HttpRequestException http ? $"the CA cannot be reached: {http.Message}" : ex.Message;
                 var backoff = problem?.Permanent == true ? MaxRetryDelay : Common.ExponentialBackoff.Delay(FirstRetryDelay, state.ConsecutiveFailures, MaxRetryDelay);
+                // The CA's Retry-After wins over a shorter backoff, but never beyond the longest one (a broken or hostile
+                // CA must not push renewal past expiry, nor overflow the clock).
                 if (problem?.RetryAfter is { } retryAfter && retryAfter > backoff)
                 {
-                    backoff = retryAfter;
+                    backoff = retryAfter < MaxRetryDelay ? retryAfter : MaxRetryDelay;
                 }
 
                 state.NextAttemptAt = timeProvider.GetUtcNow() + backoff;

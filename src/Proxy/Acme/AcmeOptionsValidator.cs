@@ -1,10 +1,11 @@
 using System.Net;
+using EdgeProxy.Common;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Acme;
 
 /// <summary>Refuses what could only fail at the CA (or worse, succeed in a way nobody meant); every message names its key.</summary>
-internal sealed class AcmeOptionsValidator(IHostEnvironment environment) : IValidateOptions<AcmeOptions>
+internal sealed class AcmeOptionsValidator(IHostEnvironment environment, IConfiguration configuration) : IValidateOptions<AcmeOptions>
 {
     public ValidateOptionsResult Validate(string? name, AcmeOptions options)
     {
@@ -18,6 +19,12 @@ internal sealed class AcmeOptionsValidator(IHostEnvironment environment) : IVali
         if (!options.AcceptTermsOfService)
         {
             errors.Add($"{key}:AcceptTermsOfService: must be true to register an account: read the CA's terms of service (linked from {options.DirectoryUrl}) and set it");
+        }
+
+        foreach (var http3 in PublicEndpoints.Http3Keys(configuration))
+        {
+            // Serving by SNI swaps the certificate in OnAuthenticate, which Kestrel refuses for HTTP/3 at start.
+            errors.Add($"{key}:Enabled: {http3} enables HTTP/3, where certificates cannot be chosen per connection; take Http3 out of it or turn ACME off");
         }
 
         if (UrlProblem(options.DirectoryUrl) is { } directoryProblem)

@@ -127,6 +127,7 @@ internal static class EdgeProxyApplication
         builder.Services.AddClientIpRestoration();
         builder.Services.AddAuthenticatedOriginPulls();
         builder.Services.AddIdleConnectionReclaim();
+        builder.Services.AddServerCertificateSources(); // after every other public-endpoint setup
         builder.Services.AddHttpsPolicy();
         builder.Services.AddCanonicalRequests();
         builder.Services.AddAccessControl();

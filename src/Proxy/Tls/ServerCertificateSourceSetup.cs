@@ -6,12 +6,12 @@ namespace EdgeProxy.Tls;
 
 /// <summary>
 /// Lets every active <see cref="IServerCertificateSource"/> answer a public HTTPS handshake before the listener's own
-/// certificate. Kestrel hands over the ClientHello before the handshake (its SNI and ALPN are read from it), then
+/// certificate. <see cref="ClientHelloPeek"/> reads the ClientHello's SNI and ALPN before the handshake, then
 /// <c>OnAuthenticate</c> swaps in the source's <see cref="System.Net.Security.SslStreamCertificateContext"/>, so the
 /// listener's certificate (and its OCSP staple) stays exactly as it was for every other name. Endpoints with a Kestrel
 /// <c>Sni</c> map do their own selection and are left alone.
 /// </summary>
-internal sealed class ServerCertificateSourceSetup(IEnumerable<IServerCertificateSource> sources) : IPublicEndpointSetup
+internal sealed class ServerCertificateSourceSetup(IEnumerable<IServerCertificateSource> sources, TimeProvider timeProvider) : IPublicEndpointSetup
 {
     public void Configure(EndpointConfiguration endpoint)
     {
@@ -22,12 +22,8 @@ internal sealed class ServerCertificateSourceSetup(IEnumerable<IServerCertificat
         }
 
         var https = endpoint.HttpsOptions;
-        var previousHello = https.TlsClientHelloBytesCallback;
-        https.TlsClientHelloBytesCallback = (connection, records) =>
-        {
-            previousHello?.Invoke(connection, records);
-            connection.Features.Set(TlsClientHello.Parse(records));
-        };
+        var peek = new ClientHelloPeek(https.HandshakeTimeout, timeProvider);
+        endpoint.ListenOptions.Use(next => connection => peek.OnConnectionAsync(connection, next));
 
         var previous = https.OnAuthenticate;
         https.OnAuthenticate = (connection, ssl) =>

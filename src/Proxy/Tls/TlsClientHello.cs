@@ -6,45 +6,65 @@ namespace EdgeProxy.Tls;
 
 /// <summary>
 /// The two things of a ClientHello the server-certificate sources need before the handshake: the server name (SNI,
-/// RFC 6066) and the ALPN list (RFC 7301). Parsed from the raw TLS records Kestrel hands over; anything malformed is
-/// simply "no name, no protocols" (the handshake itself then judges it).
+/// RFC 6066) and the ALPN list (RFC 7301). Read from the first TLS records, across as many records as the client split
+/// the hello into; anything malformed keeps what was read before it (the handshake itself then judges the bytes).
 /// </summary>
 internal sealed record TlsClientHello(string? ServerName, IReadOnlyList<SslApplicationProtocol> ApplicationProtocols)
 {
     public static readonly TlsClientHello Empty = new(null, []);
 
-    public static TlsClientHello Parse(ReadOnlySequence<byte> records)
-    {
-        try
-        {
-            return ParseHandshake(Handshake(records.ToArray()));
-        }
-        catch (IndexOutOfRangeException)
-        {
-            return Empty;
-        }
-        catch (ArgumentException)
-        {
-            return Empty;
-        }
-    }
+    /// <summary>A TLS record's plaintext is at most 2^14 bytes (RFC 8446 5.1); a longer one is no ClientHello.</summary>
+    private const int MaxRecordLength = 16384;
 
-    /// <summary>The handshake bytes, with the 5-byte record headers of each handshake record taken out.</summary>
-    private static byte[] Handshake(byte[] data)
+    /// <summary>How much is read before giving up on a hello: two full records, far beyond any real (even post-quantum) hello.</summary>
+    internal const int MaxBytes = 2 * (5 + MaxRecordLength);
+
+    /// <summary>
+    /// Whether <paramref name="buffer"/> holds all that will be read of the hello: the whole first handshake message, or
+    /// bytes that are no hello (then <see cref="Empty"/>, or what was read before them). False: read more.
+    /// </summary>
+    public static bool TryRead(ReadOnlySequence<byte> buffer, out TlsClientHello hello)
     {
-        var handshake = new List<byte>(data.Length);
+        hello = Empty;
+        var data = buffer.Slice(0, Math.Min(buffer.Length, MaxBytes)).ToArray();
+        var handshake = new byte[data.Length];
+        var handshakeLength = 0;
         var at = 0;
-        while (at + 5 <= data.Length && data[at] == 22)
+        while (at + 5 <= data.Length)
         {
             var length = (data[at + 3] << 8) | data[at + 4];
-            handshake.AddRange(data.AsSpan(at + 5, Math.Min(length, data.Length - at - 5)).ToArray());
+            if (data[at] != 22 || length > MaxRecordLength)
+            {
+                hello = Parse(handshake.AsSpan(0, handshakeLength));
+                return true;
+            }
+
+            if (at + 5 + length > data.Length)
+            {
+                break;
+            }
+
+            data.AsSpan(at + 5, length).CopyTo(handshake.AsSpan(handshakeLength));
+            handshakeLength += length;
             at += 5 + length;
+            if (handshakeLength >= 4 && handshakeLength >= 4 + ((handshake[1] << 16) | (handshake[2] << 8) | handshake[3]))
+            {
+                hello = Parse(handshake.AsSpan(0, handshakeLength));
+                return true;
+            }
         }
 
-        return [.. handshake];
+        if (data.Length > 0 && data[0] != 22 || buffer.Length >= MaxBytes)
+        {
+            hello = Parse(handshake.AsSpan(0, handshakeLength));
+            return true;
+        }
+
+        return false;
     }
 
-    private static TlsClientHello ParseHandshake(byte[] h)
+    /// <summary>The name and protocols of a ClientHello handshake message (bounds-checked: what a cut or bad field leaves is kept).</summary>
+    internal static TlsClientHello Parse(ReadOnlySpan<byte> h)
     {
         if (h.Length < 4 || h[0] != 1)
         {
@@ -52,10 +72,7 @@ internal sealed record TlsClientHello(string? ServerName, IReadOnlyList<SslAppli
         }
 
         var at = 4 + 2 + 32; // handshake header, client_version, random
-        at += 1 + h[at]; // session_id
-        at += 2 + ((h[at] << 8) | h[at + 1]); // cipher_suites
-        at += 1 + h[at]; // compression_methods
-        if (at + 2 > h.Length)
+        if (!Skip(h, ref at, 1) || !Skip(h, ref at, 2) || !Skip(h, ref at, 1) || at + 2 > h.Length) // session_id, cipher_suites, compression_methods
         {
             return Empty;
         }
@@ -68,25 +85,50 @@ internal sealed record TlsClientHello(string? ServerName, IReadOnlyList<SslAppli
         {
             var type = (h[at] << 8) | h[at + 1];
             var length = (h[at + 2] << 8) | h[at + 3];
-            var body = h.AsSpan(at + 4, length);
+            if (at + 4 + length > end)
+            {
+                break;
+            }
+
+            var body = h.Slice(at + 4, length);
             at += 4 + length;
             if (type == 0 && body.Length >= 5 && body[2] == 0)
             {
                 var nameLength = (body[3] << 8) | body[4];
-                serverName = Encoding.ASCII.GetString(body.Slice(5, nameLength));
+                if (5 + nameLength <= body.Length)
+                {
+                    // One trailing dot (an absolute name) is the same host.
+                    serverName = Encoding.ASCII.GetString(body.Slice(5, nameLength)).TrimEnd('.');
+                }
             }
             else if (type == 16 && body.Length >= 2)
             {
                 var list = body[2..];
-                while (list.Length > 0)
+                while (list.Length > 0 && 1 + list[0] <= list.Length)
                 {
-                    var protocolLength = list[0];
-                    protocols.Add(new SslApplicationProtocol(list.Slice(1, protocolLength).ToArray()));
-                    list = list[(1 + protocolLength)..];
+                    if (list[0] > 0)
+                    {
+                        protocols.Add(new SslApplicationProtocol(list.Slice(1, list[0]).ToArray()));
+                    }
+
+                    list = list[(1 + list[0])..];
                 }
             }
         }
 
         return new TlsClientHello(serverName, protocols);
+    }
+
+    /// <summary>Moves past a field that starts with its length in <paramref name="lengthBytes"/> bytes.</summary>
+    private static bool Skip(ReadOnlySpan<byte> h, ref int at, int lengthBytes)
+    {
+        if (at + lengthBytes > h.Length)
+        {
+            return false;
+        }
+
+        var length = lengthBytes == 1 ? h[at] : (h[at] << 8) | h[at + 1];
+        at += lengthBytes + length;
+        return at <= h.Length;
     }
 }

@@ -31,7 +31,16 @@ internal static class TlsExtensions
         services.AddStatusSection<TlsStatusSection>();
         // OpenSSL's record buffers freed while a connection waits (docs/connections-memory.md).
         services.AddPublicEndpointSetup<OpenSslBufferRelease.EndpointSetup>();
-        // Certificates other features serve by SNI (ACME), ahead of each listener's own.
+        return services;
+    }
+
+    /// <summary>
+    /// Certificates other features serve by SNI (ACME), ahead of each listener's own. Registered after every other
+    /// public-endpoint setup: its ClientHello read is the last step before TLS, so the lock and the connection limits
+    /// judge a connection before anything waits for its bytes.
+    /// </summary>
+    public static IServiceCollection AddServerCertificateSources(this IServiceCollection services)
+    {
         services.AddPublicEndpointSetup<ServerCertificateSourceSetup>();
         return services;
     }

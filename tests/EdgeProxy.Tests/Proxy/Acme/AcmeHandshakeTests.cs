@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using EdgeProxy.Tests.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeProxy.Tests.Proxy.Acme;
 
@@ -29,6 +30,24 @@ public sealed class AcmeHandshakeTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         var read = await tcp.GetStream().ReadAsync(new byte[16], timeout.Token);
         Assert.Equal(0, read);
+    }
+
+    [Fact]
+    public async Task A_record_longer_than_tls_allows_is_closed_without_an_error_in_the_log()
+    {
+        // The 8 bytes that made Kestrel's own ClientHello reader log an error with a stack trace per connection.
+        var logs = new CollectingLoggerProvider();
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(), services => services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs));
+        for (var i = 0; i < 3; i++)
+        {
+            using var tcp = new TcpClient();
+            await tcp.ConnectAsync(IPAddress.Loopback, proxy.HttpsUri!.Port);
+            await tcp.GetStream().WriteAsync(new byte[] { 22, 3, 1, 0x80, 0x00, 1, 0, 0 });
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            Assert.Equal(0, await tcp.GetStream().ReadAsync(new byte[16], timeout.Token));
+        }
+
+        Assert.DoesNotContain(logs.Lines, line => line.Contains("Unhandled exception", StringComparison.Ordinal) || line.Contains("ArgumentOutOfRange", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using EdgeProxy.Acme;
 using EdgeProxy.Tests.Infrastructure;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting.Internal;
 
 namespace EdgeProxy.Tests.Proxy.Acme;
@@ -8,9 +9,10 @@ namespace EdgeProxy.Tests.Proxy.Acme;
 public sealed class AcmeOptionsValidatorTests : IDisposable
 {
     private readonly TempDirectory _directory = new();
+    private IConfiguration _configuration = new ConfigurationBuilder().Build();
 
     private IReadOnlyList<string> Errors(AcmeOptions options) =>
-        new AcmeOptionsValidator(new HostingEnvironment { ContentRootPath = _directory.Path }).Validate(null, options).Failures?.ToList() ?? [];
+        new AcmeOptionsValidator(new HostingEnvironment { ContentRootPath = _directory.Path }, _configuration).Validate(null, options).Failures?.ToList() ?? [];
 
     private static AcmeOptions Valid(params (string Name, AcmeCertificateOptions Certificate)[] certificates)
     {
@@ -26,6 +28,17 @@ public sealed class AcmeOptionsValidatorTests : IDisposable
     private static AcmeCertificateOptions Certificate(AcmeChallengeType challenge, params string[] names) => new() { Names = [.. names], Challenge = challenge };
 
     private static AcmeDns01Options Dns(string? token = "t") => new() { ApiToken = token };
+
+    [Fact]
+    public void Http3_on_a_public_endpoint_is_refused()
+    {
+        _configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["Kestrel:Endpoints:Https:Protocols"] = "Http1AndHttp2AndHttp3" }).Build();
+        var options = Valid(("site", Certificate(AcmeChallengeType.Http01, "example.com")));
+
+        var errors = Errors(options);
+
+        Assert.Contains(errors, e => e.StartsWith("EdgeProxy:Acme:Enabled: Kestrel:Endpoints:Https:Protocols enables HTTP/3", StringComparison.Ordinal));
+    }
 
     [Fact]
     public void A_complete_configuration_is_accepted()

@@ -5,7 +5,7 @@ using EdgeProxy.Tls;
 
 namespace EdgeProxy.Tests.Proxy.Tls;
 
-/// <summary>The server name and ALPN list read from a ClientHello before the handshake, and nothing thrown on garbage.</summary>
+/// <summary>The server name and ALPN list read from a ClientHello before the handshake: when to read more, and nothing thrown on garbage.</summary>
 public sealed class TlsClientHelloTests
 {
     private static byte[] Hello(string? serverName, params string[] protocols)
@@ -38,10 +38,17 @@ public sealed class TlsClientHelloTests
 
     private static byte[] Extension(int type, byte[] body) => [(byte)(type >> 8), (byte)type, (byte)(body.Length >> 8), (byte)body.Length, .. body];
 
+    private static TlsClientHello Read(byte[] bytes)
+    {
+        Assert.True(TlsClientHello.TryRead(new ReadOnlySequence<byte>(bytes), out var hello));
+        return hello;
+    }
+
     [Fact]
     public void Server_name_and_protocols_are_read()
     {
-        var hello = TlsClientHello.Parse(new ReadOnlySequence<byte>(Hello("app.example.com", "acme-tls/1", "h2")));
+        var hello = Read(Hello("app.example.com", "acme-tls/1", "h2"));
+
         Assert.Equal("app.example.com", hello.ServerName);
         Assert.Equal([new SslApplicationProtocol("acme-tls/1"), SslApplicationProtocol.Http2], hello.ApplicationProtocols);
     }
@@ -49,37 +56,62 @@ public sealed class TlsClientHelloTests
     [Fact]
     public void A_hello_without_extensions_has_no_name()
     {
-        var hello = TlsClientHello.Parse(new ReadOnlySequence<byte>(Hello(null)));
+        var hello = Read(Hello(null));
+
         Assert.Null(hello.ServerName);
         Assert.Empty(hello.ApplicationProtocols);
     }
 
     [Fact]
-    public void A_hello_split_over_two_records_is_read()
+    public void A_hello_split_over_records_is_read_only_once_its_last_record_is_there()
     {
-        var whole = Hello("split.example.com", "h2");
-        var handshake = whole[5..];
-        var cut = handshake.Length / 2;
-        byte[] records = [22, 3, 1, (byte)(cut >> 8), (byte)cut, .. handshake[..cut], 22, 3, 1, (byte)((handshake.Length - cut) >> 8), (byte)(handshake.Length - cut), .. handshake[cut..]];
-        Assert.Equal("split.example.com", TlsClientHello.Parse(new ReadOnlySequence<byte>(records)).ServerName);
+        var handshake = Hello("split.example.com", "h2")[5..];
+        var records = new List<byte>();
+        for (var at = 0; at < handshake.Length; at += 40)
+        {
+            var part = handshake[at..Math.Min(handshake.Length, at + 40)];
+            records.AddRange([22, 3, 1, (byte)(part.Length >> 8), (byte)part.Length, .. part]);
+        }
+
+        byte[] all = [.. records];
+        for (var length = 0; length < all.Length; length++)
+        {
+            Assert.False(TlsClientHello.TryRead(new ReadOnlySequence<byte>(all[..length]), out _), $"decided at {length} of {all.Length} bytes");
+        }
+
+        Assert.Equal("split.example.com", Read(all).ServerName);
     }
 
     [Fact]
-    public void Truncated_and_garbled_hellos_give_nothing_and_throw_nothing()
+    public void A_record_longer_than_tls_allows_ends_the_read_with_nothing()
+    {
+        // The 8 bytes that made Kestrel's own reader log an error (a length from 0x8000 up).
+        var hello = Read([22, 3, 1, 0x80, 0x00, 1, 0, 0]);
+
+        Assert.Same(TlsClientHello.Empty, hello);
+        Assert.Same(TlsClientHello.Empty, Read([0x47, 0x45, 0x54, 0x20, 0x2F])); // "GET /": not TLS at all
+    }
+
+    [Fact]
+    public void A_trailing_dot_is_the_same_name_and_an_empty_protocol_does_not_lose_it()
+    {
+        Assert.Equal("app.example.com", Read(Hello("app.example.com.", "h2")).ServerName);
+        var hello = Read(Hello("app.example.com", "", "h2"));
+        Assert.Equal("app.example.com", hello.ServerName);
+        Assert.Equal([SslApplicationProtocol.Http2], hello.ApplicationProtocols);
+    }
+
+    [Fact]
+    public void Garbled_hellos_throw_nothing()
     {
         var whole = Hello("app.example.com", "h2");
-        for (var length = 0; length < whole.Length; length++)
-        {
-            var hello = TlsClientHello.Parse(new ReadOnlySequence<byte>(whole[..length]));
-            Assert.True(hello.ServerName is null or "app.example.com");
-        }
-
         var random = new Random(7);
-        for (var i = 0; i < 200; i++)
+        for (var i = 0; i < 2000; i++)
         {
             var garbled = (byte[])whole.Clone();
             garbled[5 + random.Next(garbled.Length - 5)] = (byte)random.Next(256);
-            _ = TlsClientHello.Parse(new ReadOnlySequence<byte>(garbled));
+            _ = TlsClientHello.TryRead(new ReadOnlySequence<byte>(garbled), out var hello);
+            Assert.NotNull(hello);
         }
     }
 }
