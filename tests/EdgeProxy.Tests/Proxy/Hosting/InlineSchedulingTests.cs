@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json.Nodes;
 using EdgeProxy.Hosting;
 using EdgeProxy.Tests.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
@@ -7,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tests.Proxy.Hosting;
 
-/// <summary>Kestrel continues connections on their socket's event thread unless the operator turned inline completions off.</summary>
+/// <summary><c>EdgeProxy:Connections:InlineScheduling</c>: Kestrel continues connections on their socket's event thread, unless inline completions are off.</summary>
 public sealed class InlineSchedulingTests
 {
     [Theory]
@@ -19,10 +20,20 @@ public sealed class InlineSchedulingTests
         Assert.Equal(expected, RuntimeTuning.PreferInlineScheduling(value));
 
     [Fact]
-    public async Task The_proxy_serves_with_inline_scheduling_on()
+    public async Task It_is_off_unless_the_key_turns_it_on()
+    {
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/"));
+
+        Assert.False(proxy.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+    }
+
+    [Fact]
+    public async Task The_key_turns_it_on_and_the_proxy_serves()
     {
         await using var backend = await TestBackend.StartAsync("app");
-        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster(backend.Address));
+        var config = TestConfig.SingleCluster(backend.Address);
+        config["EdgeProxy"]!["Connections"] = new JsonObject { ["InlineScheduling"] = true };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
 
         Assert.Equal(RuntimeTuning.PreferInlineScheduling(Environment.GetEnvironmentVariable(RuntimeTuning.InlineCompletions)),
             proxy.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
