@@ -158,7 +158,8 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
         bool right;
         try
         {
-            right = PasswordHash.Verify(stored, password);
+            // Off the socket's event thread (Kestrel runs the pipeline inline there): a bcrypt check takes tens of ms.
+            right = await Task.Run(() => PasswordHash.Verify(stored, password));
         }
         finally
         {

@@ -107,6 +107,7 @@ internal static class EdgeProxyApplication
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error);
         builder.Services.AddSingleton(command);
         builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddInlineScheduling();
         builder.Services.AddOptions<EdgeProxyOptions>().BindConfiguration(EdgeProxyOptions.SectionName);
         builder.Services.AddConfigSchema(EdgeProxyOptions.SectionName, ConfigSchema.Of<EdgeProxyOptions>());
         builder.Services.AddConfigSchema("Kestrel", KestrelSchema.Kestrel.AsWarnOnly());

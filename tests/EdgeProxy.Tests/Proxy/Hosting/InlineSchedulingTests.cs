@@ -1,0 +1,46 @@
+using System.Net;
+using System.Text.Json.Nodes;
+using EdgeProxy.Hosting;
+using EdgeProxy.Tests.Infrastructure;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace EdgeProxy.Tests.Proxy.Hosting;
+
+/// <summary><c>EdgeProxy:Connections:InlineScheduling</c>: Kestrel continues connections on their socket's event thread, unless inline completions are off.</summary>
+public sealed class InlineSchedulingTests
+{
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("1", true)]
+    [InlineData("0", false)]
+    [InlineData("false", false)]
+    public void Follows_the_inline_completions_variable(string? value, bool expected) =>
+        Assert.Equal(expected, RuntimeTuning.PreferInlineScheduling(value));
+
+    [Fact]
+    public async Task It_is_off_unless_the_key_turns_it_on()
+    {
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/"));
+
+        Assert.False(proxy.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+    }
+
+    [Fact]
+    public async Task The_key_turns_it_on_and_the_proxy_serves()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var config = TestConfig.SingleCluster(backend.Address);
+        config["EdgeProxy"]!["Connections"] = new JsonObject { ["InlineScheduling"] = true };
+        await using var proxy = await ProxyUnderTest.StartAsync(config);
+
+        Assert.Equal(RuntimeTuning.PreferInlineScheduling(Environment.GetEnvironmentVariable(RuntimeTuning.InlineCompletions)),
+            proxy.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+        for (var i = 0; i < 3; i++)
+        {
+            using var response = await proxy.Http.GetAsync($"/inline/{i}");
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+    }
+}
