@@ -8,7 +8,8 @@ cd "$(dirname "$0")"
 dotnet test EdgeProxy.sln
 status=$?
 
-if compgen -c clang | grep -Eq '^clang(-[0-9]+)?$' && [ -e /usr/include/zlib.h ]; then
+# grep without -q reads all of compgen's list: with -q it may stop early, and pipefail then sees compgen's SIGPIPE.
+if compgen -c clang | grep -E '^clang(-[0-9]+)?$' >/dev/null && [ -e /usr/include/zlib.h ]; then
     native=$(mktemp -d)
     echo "native build: publishing (PublishAot) and running the separate-process tests on it"
     if dotnet publish src/Proxy -c Release -r linux-x64 -p:PublishAot=true -o "$native" -v quiet -nologo; then
