@@ -6,7 +6,7 @@ namespace EdgeProxy.Middleware.AccessLog;
 /// <summary>
 /// The request body as read by the application (the forwarder), counting bytes as they pass: nothing is buffered.
 /// </summary>
-internal sealed class CountingRequestStream(Stream inner) : Stream
+public sealed class CountingRequestStream(Stream inner) : Stream
 {
     public long Count { get; private set; }
 
@@ -51,7 +51,7 @@ internal sealed class CountingRequestStream(Stream inner) : Stream
 /// The response body feature with a byte count: the stream, the pipe writer and send-file all go straight to the
 /// server's own feature (no buffering, no copy), each adding what it passed on.
 /// </summary>
-internal sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Stream, IHttpResponseBodyFeature
+public sealed class CountingResponseBody(IHttpResponseBodyFeature inner) : Stream, IHttpResponseBodyFeature
 {
     private CountingPipeWriter? _writer;
 

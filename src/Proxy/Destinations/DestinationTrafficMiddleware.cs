@@ -1,5 +1,6 @@
 using EdgeProxy.Metrics;
 using EdgeProxy.Middleware;
+using EdgeProxy.Middleware.AccessLog;
 using Microsoft.AspNetCore.Http.Features;
 using Yarp.ReverseProxy.Model;
 
@@ -23,7 +24,7 @@ internal sealed class DestinationTrafficMiddleware(RequestDelegate next, Destina
         var counters = traffic.For(cluster.Config.ClusterId, destination.DestinationId);
         var requestBody = context.Request.Body;
         // A request that cannot have a body (most GETs) is spared the wrapper.
-        var countedRequest = context.Features.Find<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? new CountingStream(requestBody) : null;
+        var countedRequest = context.Features.Find<IHttpRequestBodyDetectionFeature>()?.CanHaveBody == true ? new CountingRequestStream(requestBody) : null;
         var countedResponse = new CountingResponseBody(responseBody);
         if (countedRequest is not null)
         {
