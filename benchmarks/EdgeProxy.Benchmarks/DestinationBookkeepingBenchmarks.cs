@@ -41,7 +41,7 @@ public class DestinationBookkeepingBenchmarks : IDisposable
         DestinationStateStore Store(string name) => new(new RuntimeStateFile(new Common.DataDirectory(System.IO.Path.Combine(_data.Path, name))),
             _metrics, TimeProvider.System, NullLogger<DestinationStateStore>.Instance);
         var drained = Store("drained");
-        drained.Set("main", "d1", RuntimeState.Drain, "bench");
+        drained.Set("main", "d1", RuntimeState.Drain, "bench", () => true);
         _filter = new RuntimeStateFilterMiddleware(Terminal, Store("none"));
         _filterDrained = new RuntimeStateFilterMiddleware(Terminal, drained);
         _traffic = new DestinationTrafficMiddleware(Terminal, new DestinationTraffic());

@@ -8,21 +8,30 @@ internal static class AtomicFile
     public static void WriteAllBytes(string path, ReadOnlySpan<byte> content, UnixFileMode? mode = null)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        // The process id keeps two processes sharing a data folder (a restart overlapping its predecessor) apart.
-        var temp = $"{path}.{Environment.ProcessId}.tmp";
-        var options = new FileStreamOptions { Mode = FileMode.Create, Access = FileAccess.Write };
+        // A fresh name, created exclusively: writers sharing a data folder (replicas, which in containers all run as
+        // process 1; a restart overlapping its predecessor) never write into one another's file, nor through a planted link.
+        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
+        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
         if (mode is { } unixMode && !OperatingSystem.IsWindows())
         {
             options.UnixCreateMode = unixMode;
         }
 
-        using (var stream = new FileStream(temp, options))
+        try
         {
-            stream.Write(content);
-            // On the disk before the rename: after a power loss the file is the old one or the new one, never empty.
-            stream.Flush(flushToDisk: true);
-        }
+            using (var stream = new FileStream(temp, options))
+            {
+                stream.Write(content);
+                // On the disk before the rename: after a power loss the file is the old one or the new one, never empty.
+                stream.Flush(flushToDisk: true);
+            }
 
-        File.Move(temp, path, overwrite: true);
+            File.Move(temp, path, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
     }
 }

@@ -72,12 +72,21 @@ internal sealed partial class DestinationStateStore
         }
     }
 
-    /// <summary>Sets a destination's state (the caller has checked it exists), saves the file, logs and counts the change.</summary>
-    /// <returns>The previous state, and whether the file was written.</returns>
-    public (RuntimeState Previous, bool Saved) Set(string cluster, string destination, RuntimeState state, string who)
+    /// <summary>Sets a destination's state, saves the file, logs and counts the change.</summary>
+    /// <param name="exists">
+    /// Whether the destination still exists, asked under the lock that a configuration edit's forgetting also takes: a
+    /// write racing an edit that removes the destination is refused instead of leaving a state behind for the name.
+    /// </param>
+    /// <returns>The previous state and whether the file was written; null when the destination is gone.</returns>
+    public (RuntimeState Previous, bool Saved)? Set(string cluster, string destination, RuntimeState state, string who, Func<bool> exists)
     {
         lock (_gate)
         {
+            if (!exists())
+            {
+                return null;
+            }
+
             var previous = _states.GetValueOrDefault((cluster, destination))?.State ?? RuntimeState.Ready;
             _states[(cluster, destination)] = new RuntimeStateEntry(state, _timeProvider.GetUtcNow(), who);
             Publish();

@@ -64,7 +64,11 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
         }
 
         var peer = context.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : "unknown";
-        var (previous, saved) = store.Set(clusterId, destinationId, state.Value, peer);
+        if (store.Set(clusterId, destinationId, state.Value, peer, () => proxyState.TryGetCluster(clusterId, out var now) && now.Destinations.ContainsKey(destinationId)) is not var (previous, saved))
+        {
+            return WriteAsync(context, 404, Error($"no destination '{destinationId}' in cluster '{clusterId}' any more: a configuration edit removed it"));
+        }
+
         return WriteAsync(context, 200, new JsonObject
         {
             ["cluster"] = clusterId,
