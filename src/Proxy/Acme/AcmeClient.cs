@@ -69,7 +69,7 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
 
         foreach (var authorizationUrl in order.Authorizations)
         {
-            await AuthorizeAsync(authorizationUrl, responder, cancellationToken);
+            await AuthorizeAsync(authorizationUrl, names, responder, cancellationToken);
         }
 
         order = await PollAsync(orderUrl, AcmeJsonContext.Default.AcmeOrder, o => o.Status is "pending" or "processing", cancellationToken);
@@ -89,7 +89,7 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
         return await certificate.Content.ReadAsStringAsync(cancellationToken);
     }
 
-    private async Task AuthorizeAsync(string authorizationUrl, IAcmeChallengeResponder responder, CancellationToken cancellationToken)
+    private async Task AuthorizeAsync(string authorizationUrl, IReadOnlyList<string> names, IAcmeChallengeResponder responder, CancellationToken cancellationToken)
     {
         var authorization = await PostAsGetAsync(authorizationUrl, AcmeJsonContext.Default.AcmeAuthorization, cancellationToken);
         if (authorization.Status == "valid")
@@ -98,6 +98,13 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
         }
 
         var name = authorization.Identifier.Value;
+        // Only names of this order are proven (a wildcard's authorization names its base): a CA cannot make the proxy
+        // publish a challenge, or a DNS record, for anything else.
+        if (!names.Any(n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase) || string.Equals(n, "*." + name, StringComparison.OrdinalIgnoreCase)))
+        {
+            throw new AcmeProblemException($"the CA asked to prove '{name}', which is not in the order ({string.Join(", ", names)})");
+        }
+
         if (authorization.Status != "pending")
         {
             throw new AcmeProblemException($"the authorization for {name} is '{authorization.Status}'");
@@ -105,7 +112,8 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
 
         var challenge = authorization.Challenges.FirstOrDefault(c => c.Type == responder.Type)
             ?? throw new AcmeProblemException($"the CA offers no {responder.Type} challenge for {name} (it offers {string.Join(", ", authorization.Challenges.Select(c => c.Type))})") { Permanent = true };
-        var token = challenge.Token ?? throw new AcmeProblemException($"the {responder.Type} challenge for {name} has no token");
+        var token = challenge.Token is { Length: > 0 } t && AcmeJws.IsBase64Url(t) ? t
+            : throw new AcmeProblemException($"the {responder.Type} challenge for {name} has no token, or one that is not base64url (RFC 8555 8.3)");
         var keyAuthorization = account.KeyAuthorization(token);
         try
         {
@@ -177,8 +185,21 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
         return await ReadAsync(response, type, cancellationToken);
     }
 
+    /// <summary>
+    /// Every URL the CA hands out (directory entries, Location headers, orders) must be on the directory's own scheme and
+    /// host: a broken or hostile directory cannot send signed requests elsewhere (an internal address, plain http).
+    /// </summary>
+    private void EnsureOnCa(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || uri.Scheme != directoryUrl.Scheme || !string.Equals(uri.Host, directoryUrl.Host, StringComparison.OrdinalIgnoreCase))
+        {
+            throw new AcmeProblemException($"the CA sent the URL '{url}', which is not on its directory's {directoryUrl.Scheme}://{directoryUrl.Host}") { Permanent = true };
+        }
+    }
+
     private async Task<HttpResponseMessage> PostAsync(string url, byte[]? payload, bool useJwk, CancellationToken cancellationToken, string? accept = null)
     {
+        EnsureOnCa(url);
         for (var attempt = 1; ; attempt++)
         {
             var nonce = Interlocked.Exchange(ref _nonce, null) ?? await NewNonceAsync(cancellationToken);
@@ -218,6 +239,7 @@ internal sealed class AcmeClient(HttpClient http, Uri directoryUrl, AcmeJws acco
     private async Task<string> NewNonceAsync(CancellationToken cancellationToken)
     {
         var directory = await GetDirectoryAsync(cancellationToken);
+        EnsureOnCa(directory.NewNonce);
         using var request = new HttpRequestMessage(HttpMethod.Head, directory.NewNonce);
         using var response = await http.SendAsync(request, cancellationToken);
         await EnsureSuccessAsync(response, $"HEAD {directory.NewNonce}", cancellationToken);

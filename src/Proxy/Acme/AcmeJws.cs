@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -48,6 +49,11 @@ internal sealed class AcmeJws(ECDsa key)
         var signature = Key.SignData(Encoding.ASCII.GetBytes($"{protectedPart}.{payloadPart}"), HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
         return JsonSerializer.SerializeToUtf8Bytes(new AcmeJwsMessage(protectedPart, payloadPart, Base64Url(signature)), AcmeJsonContext.Default.AcmeJwsMessage);
     }
+
+    private static readonly SearchValues<char> Base64UrlAlphabet = SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+
+    /// <summary>Only base64url characters (RFC 4648 5, no padding), as a challenge token must be.</summary>
+    public static bool IsBase64Url(string text) => !text.AsSpan().ContainsAnyExcept(Base64UrlAlphabet);
 
     public static string Base64Url(ReadOnlySpan<byte> bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

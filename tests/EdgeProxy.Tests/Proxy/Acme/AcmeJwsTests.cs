@@ -95,4 +95,12 @@ public sealed class AcmeJwsTests
     private static bool Verifies(ECDsa key, JsonNode body) =>
         key.VerifyData(Encoding.ASCII.GetBytes($"{(string)body["protected"]!}.{(string)body["payload"]!}"), AcmeJws.FromBase64Url((string)body["signature"]!),
             HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    [Theory]
+    [InlineData("evaGxfADs6pSRb2LAv9IZf17Dt3juxGJ-PCt92wr-oA", true)]
+    [InlineData("", true)]
+    [InlineData("a+b/c=", false)]
+    [InlineData("../../etc", false)]
+    [InlineData("tok\nen", false)]
+    public void Only_base64url_tokens_pass(string token, bool expected) => Assert.Equal(expected, AcmeJws.IsBase64Url(token));
 }

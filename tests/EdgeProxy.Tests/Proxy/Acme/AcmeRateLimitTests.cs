@@ -8,7 +8,10 @@ using static EdgeProxy.Tests.Proxy.Acme.AcmeTestProxy;
 
 namespace EdgeProxy.Tests.Proxy.Acme;
 
-/// <summary>A CA that answers with a rate limit: its <c>Retry-After</c> is honoured, longer than our own backoff.</summary>
+/// <summary>
+/// A CA that answers with a rate limit: its <c>Retry-After</c> is honoured, longer than our own backoff, but never beyond
+/// the longest one; a directory that points elsewhere is not followed.
+/// </summary>
 public sealed class AcmeRateLimitTests
 {
     [Fact]
@@ -75,5 +78,93 @@ public sealed class AcmeRateLimitTests
             Assert.Equal(seen, requests.Count);
             Assert.Equal(1, requests.Count(r => r == "POST /account"));
         }
+    }
+
+    [Fact]
+    public async Task A_retry_after_of_a_year_waits_the_longest_backoff_only()
+    {
+        await using var ca = await FakeCaAsync(retryAfter: "31536000", newAccountHost: null);
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(ca.Uri));
+
+        var status = await FailedAsync(proxy);
+
+        var next = DateTimeOffset.Parse((string)status["nextRenewal"]!, CultureInfo.InvariantCulture) - DateTimeOffset.Parse((string)status["lastAttemptAt"]!, CultureInfo.InvariantCulture);
+        Assert.True(next <= AcmeCertificateManager.MaxRetryDelay + TimeSpan.FromSeconds(5), $"next attempt after {next}");
+        Assert.True(next >= AcmeCertificateManager.MaxRetryDelay - TimeSpan.FromSeconds(5), $"next attempt after {next}");
+    }
+
+    [Fact]
+    public async Task A_directory_that_points_to_another_host_is_not_followed()
+    {
+        await using var ca = await FakeCaAsync(retryAfter: null, newAccountHost: "127.0.0.9:1");
+        await using var proxy = await ProxyUnderTest.StartAsync(Config(ca.Uri));
+
+        var status = await FailedAsync(proxy);
+
+        Assert.Contains("the CA sent the URL 'http://127.0.0.9:1/account', which is not on its directory's http://127.0.0.1", (string?)status["lastError"], StringComparison.Ordinal);
+        Assert.DoesNotContain(ca.Requests, r => r.Contains("account", StringComparison.Ordinal));
+    }
+
+    private static JsonObject Config(Uri ca)
+    {
+        var config = TestConfig.SingleCluster("http://127.0.0.1:9/");
+        config["EdgeProxy"]!["Acme"] = new JsonObject
+        {
+            ["Enabled"] = true,
+            ["DirectoryUrl"] = $"{ca}dir",
+            ["AcceptTermsOfService"] = true,
+            ["Certificates"] = new JsonObject { ["site"] = Certificate("Http01", "limited.example.com") },
+        };
+        return config;
+    }
+
+    private static async Task<JsonObject> FailedAsync(ProxyUnderTest proxy)
+    {
+        JsonObject? status = null;
+        Assert.True(await Eventually.HoldsAsync(async () =>
+        {
+            status = CertificateStatus(await AcmeStatusAsync(proxy), "site");
+            return (string?)status["state"] == "failed";
+        }, TimeSpan.FromSeconds(30)), status?.ToJsonString());
+        return status!;
+    }
+
+    private sealed record FakeCa(IAsyncDisposable App, Uri Uri, ConcurrentQueue<string> Requests) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => App.DisposeAsync();
+    }
+
+    /// <summary>A directory and nonces; every other request answered 429 with <paramref name="retryAfter"/>.</summary>
+    private static async Task<FakeCa> FakeCaAsync(string? retryAfter, string? newAccountHost)
+    {
+        var requests = new ConcurrentQueue<string>();
+        var (app, uri) = await LoopbackApp.StartAsync(async context =>
+        {
+            var path = context.Request.Path.Value ?? "";
+            requests.Enqueue($"{context.Request.Method} {path}");
+            context.Response.Headers["Replay-Nonce"] = Guid.NewGuid().ToString("N");
+            var self = $"{context.Request.Scheme}://{context.Request.Host}";
+            if (path == "/dir")
+            {
+                await context.Response.WriteAsync(new JsonObject
+                {
+                    ["newNonce"] = $"{self}/nonce",
+                    ["newAccount"] = newAccountHost is null ? $"{self}/account" : $"http://{newAccountHost}/account",
+                    ["newOrder"] = $"{self}/order",
+                }.ToJsonString());
+            }
+            else if (path != "/nonce")
+            {
+                context.Response.StatusCode = 429;
+                if (retryAfter is not null)
+                {
+                    context.Response.Headers.RetryAfter = retryAfter;
+                }
+
+                context.Response.ContentType = "application/problem+json";
+                await context.Response.WriteAsync(new JsonObject { ["type"] = "urn:ietf:params:acme:error:rateLimited", ["detail"] = "slow down" }.ToJsonString());
+            }
+        });
+        return new FakeCa(app, uri, requests);
     }
 }
