@@ -95,6 +95,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             }
 
             var handshakes = await HandshakeBench.RunAsync(HandshakeSystems(), settings.HandshakeRounds, settings.Seconds);
+            var idleMemory = await IdleMemoryAsync();
 
             // The rounds run each system minutes apart, and the drift between them is as large as the access log's
             // cost; pairs of short runs back to back (which one goes first alternates) compare like with like.
@@ -125,6 +126,7 @@ public sealed partial class ComparisonBench(BenchSettings settings)
             Console.WriteLine(BenchReport.Write(results, LoggingSystem, DotNetSystems, LeanSystem));
             Console.WriteLine(BenchReport.WriteAccessLogPairs(pairs));
             Console.WriteLine(HandshakeBench.Write(handshakes));
+            Console.WriteLine(idleMemory);
             foreach (var (name, curve) in curves)
             {
                 Console.WriteLine(curve.Describe(name, BenchReport.MedianRps(results, name, HttpsLoad)));
@@ -147,6 +149,20 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         }
     }
 
+    /// <summary>
+    /// KB of RSS per idle keep-alive TLS connection and RSS 30 s after the connections closed (a storm's memory coming
+    /// back), EdgeProxy's regular build against nginx and HAProxy: <c>loadtests/IdleConnections</c>, with its own servers
+    /// and ports, on the build published above (docs/connections-memory.md).
+    /// </summary>
+    private async Task<string> IdleMemoryAsync()
+    {
+        Console.WriteLine("memory per idle connection and after the storm (loadtests/IdleConnections, 3,000 connections, HTTP/1.1 and HTTP/2)...");
+        var (code, output) = await ManagedProcess.RunAsync("dotnet",
+            $"run -c Release --project {settings.RepositoryRoot}/loadtests/IdleConnections -- --publish {_work}/publish --counts 3000 --protocols h1,h2 --after-close 30",
+            TimeSpan.FromMinutes(30));
+        return code == 0 ? output : throw new InvalidOperationException($"loadtests/IdleConnections failed:\n{output}");
+    }
+
     /// <summary>The systems the connection loads compare: the regular and native builds against nginx and HAProxy.</summary>
     private Dictionary<string, (ManagedProcess, int)> HandshakeSystems() =>
         new[] { "EdgeProxy", "EdgeProxy native", "nginx", "HAProxy" }.ToDictionary(name => name, name => (_servers[name], Port(name)));
@@ -164,8 +180,10 @@ public sealed partial class ComparisonBench(BenchSettings settings)
         }
 
         var results = await HandshakeBench.RunAsync(HandshakeSystems(), settings.HandshakeRounds, settings.Seconds);
+        var idleMemory = await IdleMemoryAsync();
         Console.WriteLine();
         Console.WriteLine(HandshakeBench.Write(results));
+        Console.WriteLine(idleMemory);
         Directory.Delete(_work, recursive: true);
         return 0;
     }
