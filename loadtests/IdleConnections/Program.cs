@@ -323,11 +323,11 @@ namespace EdgeProxy.IdleConnections
             await File.WriteAllTextAsync($"{_work}/haproxy.cfg", $$"""
                 global
                   nbthread 1
-                  maxconn 12000
+                  maxconn 9000
                   ssl-default-bind-options ssl-min-ver TLSv1.2
                 defaults
                   mode http
-                  maxconn 12000
+                  maxconn 9000
                   timeout connect 5s
                   timeout client 600s
                   timeout server 30s
