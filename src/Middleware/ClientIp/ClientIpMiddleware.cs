@@ -37,10 +37,7 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
             return next(context); // not a TCP connection (tests with in-memory transports)
         }
 
-        if (peer.IsIPv4MappedToIPv6)
-        {
-            peer = peer.MapToIPv4();
-        }
+        peer = peer.Unmapped();
 
         var headers = context.Request.Headers;
         var inTrustedNetwork = registry.Current.Contains(peer);
@@ -114,7 +111,7 @@ public sealed class ClientIpMiddleware(RequestDelegate next, TrustedNetworkRegis
             return false; // legacy forms such as "10.1" or "0x7f.1"
         }
 
-        address = parsed.IsIPv4MappedToIPv6 ? parsed.MapToIPv4() : parsed;
+        address = parsed.Unmapped();
         return true;
     }
 }

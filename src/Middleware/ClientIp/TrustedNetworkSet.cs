@@ -56,7 +56,7 @@ public sealed class TrustedNetworkSet
     /// <summary>The first network that contains <paramref name="address"/>, for explanations; not for the request path.</summary>
     public TrustedNetwork? Explain(IPAddress address)
     {
-        var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        var normalized = address.Unmapped();
         return Networks.FirstOrDefault(n => n.Network.AddressFamily == normalized.AddressFamily && n.Network.Contains(normalized));
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using EdgeProxy.Middleware;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Admin;
@@ -29,7 +30,7 @@ internal sealed class AdminWriteAccess(IOptions<AdminOptions> options)
 
         if (_tokenHash is null)
         {
-            if (context.Connection.RemoteIpAddress is not { } peer || !IPAddress.IsLoopback(peer.IsIPv4MappedToIPv6 ? peer.MapToIPv4() : peer))
+            if (context.Connection.RemoteIpAddress is not { } peer || !IPAddress.IsLoopback(peer.Unmapped()))
             {
                 return (StatusCodes.Status401Unauthorized, "without EdgeProxy:Admin:Token, writes are accepted from loopback only");
             }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using EdgeProxy.Cloudflare;
+using EdgeProxy.Middleware;
 using EdgeProxy.Middleware.ClientIp;
 
 namespace EdgeProxy.ClientIp;
@@ -18,7 +19,7 @@ internal sealed class TrustEndpoint(TrustedNetworkRegistry registry, CloudflareR
         }
         else
         {
-            var normalized = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+            var normalized = address.Unmapped();
             var set = registry.Current;
             var match = set.Explain(normalized);
             answer = new JsonObject

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeProxy.Middleware;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.AspNetCore.Connections;
 
@@ -38,7 +39,7 @@ internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? l
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
     {
         var untrustedPeer = MaxPerUntrustedPeer is { } perPeer && connection.RemoteEndPoint is IPEndPoint { Address: var address } && !trusted.Current.Contains(address)
-            ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address)
+            ? address.Unmapped()
             : null;
         if (untrustedPeer is not null && _perUntrustedPeer.AddOrUpdate(untrustedPeer, 1, static (_, n) => n + 1) > MaxPerUntrustedPeer)
         {

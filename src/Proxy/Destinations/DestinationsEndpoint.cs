@@ -2,6 +2,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeProxy.Common;
+using EdgeProxy.Middleware;
 using Yarp.ReverseProxy;
 
 namespace EdgeProxy.Destinations;
@@ -63,7 +64,7 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
             return MethodNotAllowedAsync(context, "POST");
         }
 
-        var peer = context.Connection.RemoteIpAddress is { } address ? (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString() : "unknown";
+        var peer = context.Connection.RemoteIpAddress?.Unmapped().ToString() ?? "unknown";
         if (store.Set(clusterId, destinationId, state.Value, peer, () => proxyState.TryGetCluster(clusterId, out var now) && now.Destinations.ContainsKey(destinationId)) is not var (previous, saved))
         {
             return WriteAsync(context, 404, Error($"no destination '{destinationId}' in cluster '{clusterId}' any more: a configuration edit removed it"));
