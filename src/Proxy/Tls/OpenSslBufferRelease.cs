@@ -12,12 +12,13 @@ namespace EdgeProxy.Tls;
 /// Sets OpenSSL's <c>SSL_MODE_RELEASE_BUFFERS</c> on each public TLS connection, as nginx and HAProxy do: OpenSSL then
 /// frees a connection's record buffers (up to ~17 KB to read and ~17 KB to write) whenever they are empty, instead of
 /// keeping them for the connection's life. .NET never sets the mode and has no API for it, so the SSL handle is read
-/// from <see cref="SslStream"/>'s private security context and the mode set through libssl's <c>SSL_ctrl</c>; where
-/// that is not possible (another platform, another runtime's internals) nothing is done. SSL_ctrl(SSL_CTRL_MODE) only
-/// ORs a flag that OpenSSL's reads and writes read, so an HTTP/2 frame written meanwhile on another thread sees the
-/// mode either before or after, both valid. Measured with
-/// loadtests/IdleConnections (docs/connections-memory.md): 2,000 idle TLS 1.3 connections cost ~10 KB less each over
-/// HTTP/1.1 and ~15 KB less over HTTP/2.
+/// from <see cref="SslStream"/>'s private security context and the mode set through libssl's <c>SSL_ctrl</c>, on the
+/// connection and on its SSL_CTX (so that the next connections have it from their first byte); where
+/// that is not possible (another platform, another runtime's internals) nothing is done. SSL_CTRL_MODE only ORs a flag
+/// that OpenSSL's reads and writes (and SSL_new, for the context's) read, so an HTTP/2 frame written or a connection
+/// accepted meanwhile on another thread sees the mode either before or after, both valid. Measured with
+/// loadtests/IdleConnections (docs/connections-memory.md): an idle HTTP/1.1 TLS 1.3 connection costs ~52 KB without
+/// the mode, ~43 KB with it on the connection only, ~34 KB with it on the context too.
 /// </summary>
 internal static unsafe class OpenSslBufferRelease
 {
@@ -25,32 +26,56 @@ internal static unsafe class OpenSslBufferRelease
     private const nint SslModeReleaseBuffers = 0x10;
 
     private static readonly FieldInfo? SecurityContext = typeof(SslStream).GetField("_securityContext", BindingFlags.NonPublic | BindingFlags.Instance);
-    private static readonly delegate* unmanaged<nint, int, nint, nint, nint> SslCtrl = FindSslCtrl();
+    private static readonly nint LibSsl = LoadLibSsl();
+    private static readonly delegate* unmanaged<nint, int, nint, nint, nint> SslCtrl = (delegate* unmanaged<nint, int, nint, nint, nint>)Export("SSL_ctrl");
+    private static readonly delegate* unmanaged<nint, nint> SslGetSslCtx = (delegate* unmanaged<nint, nint>)Export("SSL_get_SSL_CTX");
+    private static readonly delegate* unmanaged<nint, int, nint, nint, nint> SslCtxCtrl = (delegate* unmanaged<nint, int, nint, nint, nint>)Export("SSL_CTX_ctrl");
 
     /// <summary>Whether this runtime and platform allow it: Linux, OpenSSL's libssl loaded, the runtime's field as expected.</summary>
-    public static bool Supported => SslCtrl != null && SecurityContext is not null;
+    public static bool Supported => SslCtrl != null && SslGetSslCtx != null && SslCtxCtrl != null && SecurityContext is not null;
 
-    private static delegate* unmanaged<nint, int, nint, nint, nint> FindSslCtrl()
+    private static nint LoadLibSsl()
     {
-        if (!OperatingSystem.IsLinux())
-        {
-            return null;
-        }
-
         // The runtime loads libssl.so.3 before 1.1 too; loading it again here returns the same library.
         foreach (var name in new[] { "libssl.so.3", "libssl.so.1.1" })
         {
-            if (NativeLibrary.TryLoad(name, out var library) && NativeLibrary.TryGetExport(library, "SSL_ctrl", out var export))
+            if (OperatingSystem.IsLinux() && NativeLibrary.TryLoad(name, out var library))
             {
-                return (delegate* unmanaged<nint, int, nint, nint, nint>)export;
+                return library;
             }
         }
 
-        return null;
+        return 0;
     }
 
+    private static nint Export(string name) => LibSsl != 0 && NativeLibrary.TryGetExport(LibSsl, name, out var export) ? export : 0;
+
     /// <summary>Sets the mode on the stream's OpenSSL handle, if it is one; false if it is not (nothing done).</summary>
-    public static bool Apply(SslStream stream)
+    public static bool Apply(SslStream stream) => WithHandle(stream, static ssl =>
+    {
+        SslCtrl(ssl, SslCtrlMode, SslModeReleaseBuffers, 0);
+
+        // And on the connection's SSL_CTX, which .NET shares between the connections with the same certificate and
+        // protocols: each SSL_new copies the context's mode, so later connections release their buffers from the
+        // handshake on, as nginx's do. Set on this connection only, the read buffer its first request filled stays
+        // allocated while it idles (OpenSSL frees it at the next read): ~9 KB more per idle HTTP/1.1 connection.
+        if (SslGetSslCtx(ssl) is var context and not 0)
+        {
+            SslCtxCtrl(context, SslCtrlMode, SslModeReleaseBuffers, 0);
+        }
+    });
+
+    /// <summary>Whether the stream's OpenSSL handle, and its SSL_CTX, have the mode (null: not an OpenSSL handle). For tests.</summary>
+    internal static (bool Connection, bool Context)? HasMode(SslStream stream)
+    {
+        (bool, bool)? modes = null;
+        WithHandle(stream, ssl => modes = (
+            (SslCtrl(ssl, SslCtrlMode, 0, 0) & SslModeReleaseBuffers) != 0,
+            (SslCtxCtrl(SslGetSslCtx(ssl), SslCtrlMode, 0, 0) & SslModeReleaseBuffers) != 0));
+        return modes;
+    }
+
+    private static bool WithHandle(SslStream stream, Action<nint> action)
     {
         if (!Supported || SecurityContext!.GetValue(stream) is not SafeHandle { IsInvalid: false, IsClosed: false } handle
             || handle.GetType().FullName != "Microsoft.Win32.SafeHandles.SafeSslHandle")
@@ -62,7 +87,7 @@ internal static unsafe class OpenSslBufferRelease
         try
         {
             handle.DangerousAddRef(ref added);
-            SslCtrl(handle.DangerousGetHandle(), SslCtrlMode, SslModeReleaseBuffers, 0);
+            action(handle.DangerousGetHandle());
             return true;
         }
         catch (ObjectDisposedException)
