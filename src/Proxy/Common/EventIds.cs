@@ -68,6 +68,7 @@ internal static class EventIds
 
     // Connections
     public const int ConnectionStormMemoryReleased = 801;
+    public const int ConnectionsReclaimedForMemory = 771;
 
     // Tracing (OpenTelemetry)
     public const int TracingEnabled = 741;

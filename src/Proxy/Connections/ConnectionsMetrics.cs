@@ -10,7 +10,7 @@ internal sealed class ConnectionsMetrics(ProxyMetrics metrics, IdleConnectionRec
     private readonly Gauge _current = metrics.Factory.CreateGauge("edgeproxy_connections", "Open connections on the public listeners.");
 
     private readonly Counter _reclaimed = metrics.Factory.CreateCounter("edgeproxy_connections_reclaimed_total",
-        "Idle connections closed to admit a new one while the public listeners were at Kestrel:Limits:MaxConcurrentConnections.");
+        "Idle connections closed to admit a new one: reason limit (the public listeners were at Kestrel:Limits:MaxConcurrentConnections) or memory (the working set was above EdgeProxy:Connections:ReclaimAboveMemory).", ["reason"]);
 
     private readonly Counter _refused = metrics.Factory.CreateCounter("edgeproxy_connections_refused_total",
         "New connections refused: reason limit (every open connection had a request in flight) or per-peer (EdgeProxy:Connections:MaxPerUntrustedPeer).", ["reason"]);
@@ -18,7 +18,8 @@ internal sealed class ConnectionsMetrics(ProxyMetrics metrics, IdleConnectionRec
     public void Publish()
     {
         _current.Set(reclaimer.Current);
-        _reclaimed.IncTo(reclaimer.Reclaimed);
+        _reclaimed.WithLabels("limit").IncTo(reclaimer.Reclaimed);
+        _reclaimed.WithLabels("memory").IncTo(reclaimer.ReclaimedForMemory);
         _refused.WithLabels("limit").IncTo(reclaimer.Refused);
         _refused.WithLabels("per-peer").IncTo(reclaimer.RefusedPerPeer);
     }

@@ -18,6 +18,13 @@ internal sealed class ConnectionsOptions
     public bool ReleaseMemoryAfterStorm { get; set; } = true;
 
     /// <summary>
+    /// Bytes of process working set (RSS) above which a new connection is admitted by closing the longest-idle one, even
+    /// below the connection limit, so idle connections cannot grow the process without bound (null: off). Memory never
+    /// refuses a connection: with none idle, the new one is admitted anyway.
+    /// </summary>
+    public long? ReclaimAboveMemory { get; set; }
+
+    /// <summary>
     /// Kestrel continues each connection on its socket's event thread instead of handing every read to the thread pool
     /// (Kestrel's <c>UnsafePreferInlineScheduling</c>): ~18 % less CPU per new TLS connection and less per HTTP/1.1
     /// request, but ~25 % more per HTTP/2 request (fewer writes coalesced). Off by default; for origins that take mostly

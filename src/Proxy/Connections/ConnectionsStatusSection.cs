@@ -17,5 +17,8 @@ internal sealed class ConnectionsStatusSection(IdleConnectionReclaimer reclaimer
         ["maxPerUntrustedPeer"] = reclaimer.MaxPerUntrustedPeer,
         ["refusedPerUntrustedPeer"] = reclaimer.RefusedPerPeer,
         ["memoryReleases"] = memoryRelease.Releases,
+        ["reclaimAboveMemory"] = reclaimer.ReclaimAboveMemory,
+        ["reclaimedForMemory"] = reclaimer.ReclaimedForMemory,
+        ["workingSet"] = reclaimer.WorkingSet,
     };
 }

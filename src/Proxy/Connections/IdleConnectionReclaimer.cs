@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeProxy.Common;
 using EdgeProxy.Middleware;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.AspNetCore.Connections;
@@ -11,10 +12,22 @@ namespace EdgeProxy.Connections;
 /// reuses keep-alive connections. Kestrel refuses every new connection while idle ones hold the limit: anyone could lock
 /// real clients out with a few thousand idle sockets. A connection with a request in flight is never closed; when every
 /// connection has one, the new connection is refused. An untrusted peer address may hold at most
-/// <c>EdgeProxy:Connections:MaxPerUntrustedPeer</c> connections, so one address cannot take the pool.
+/// <c>EdgeProxy:Connections:MaxPerUntrustedPeer</c> connections, so one address cannot take the pool. While the process's
+/// working set is above <c>EdgeProxy:Connections:ReclaimAboveMemory</c>, a new connection closes the longest-idle one
+/// even below the limit (and is admitted when none is idle: memory never refuses).
 /// </summary>
-internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? limit, int? maxPerUntrustedPeer, TrustedNetworkRegistry trusted)
+internal sealed partial class IdleConnectionReclaimer(
+    TimeProvider timeProvider,
+    long? limit,
+    int? maxPerUntrustedPeer,
+    TrustedNetworkRegistry trusted,
+    long? reclaimAboveMemory,
+    ProcessMemorySampler memory,
+    ILogger<IdleConnectionReclaimer> logger)
 {
+    /// <summary>At most one log line per this interval about memory reclaims, with the count since the previous line.</summary>
+    internal static readonly TimeSpan MemoryLogInterval = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<TrackedConnection, byte> _connections = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<IPAddress, int> _perUntrustedPeer = new();
     private readonly Lock _admission = new();
@@ -22,6 +35,9 @@ internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? l
     private long _reclaimed;
     private long _refused;
     private long _refusedPerPeer;
+    private long _reclaimedForMemory;
+    private long _unreportedForMemory;
+    private long? _memoryLoggedAt;
 
     public long? Limit { get; } = limit;
 
@@ -34,6 +50,15 @@ internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? l
     public int? MaxPerUntrustedPeer { get; } = maxPerUntrustedPeer is > 0 ? maxPerUntrustedPeer : null;
 
     public long RefusedPerPeer => Interlocked.Read(ref _refusedPerPeer);
+
+    /// <summary>Working set in bytes above which idle connections make room for new ones; null: off.</summary>
+    public long? ReclaimAboveMemory { get; } = reclaimAboveMemory;
+
+    /// <summary>Idle connections closed because the working set was above <see cref="ReclaimAboveMemory"/> (at the limit they count in <see cref="Reclaimed"/>).</summary>
+    public long ReclaimedForMemory => Interlocked.Read(ref _reclaimedForMemory);
+
+    /// <summary>The working set as last sampled (at most a second old).</summary>
+    public long WorkingSet => memory.WorkingSet;
 
     /// <summary>Connection middleware for a public listener.</summary>
     public async Task OnConnectionAsync(ConnectionContext connection, ConnectionDelegate next)
@@ -88,25 +113,51 @@ internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? l
 
     private bool TryAdmit(TrackedConnection tracked)
     {
-        if (Limit is not { } limit)
+        var overMemory = ReclaimAboveMemory is { } threshold && memory.WorkingSet > threshold;
+        if (Limit is null && !overMemory)
         {
             _connections.TryAdd(tracked, 0);
             Interlocked.Increment(ref _current);
             return true;
         }
 
-        // One admission at a time at the limit, so two new connections never pick the same idle one or overshoot.
+        // One admission at a time at the limit (or over memory), so two new connections never pick the same idle one or overshoot.
         lock (_admission)
         {
-            if (Interlocked.Read(ref _current) >= limit && !ReclaimLongestIdle())
+            if (Limit is { } limit && Interlocked.Read(ref _current) >= limit)
             {
-                return false;
+                if (!ReclaimLongestIdle())
+                {
+                    return false;
+                }
+
+                Interlocked.Increment(ref _reclaimed);
+            }
+            else if (overMemory && ReclaimLongestIdle())
+            {
+                Interlocked.Increment(ref _reclaimedForMemory);
+                ReportMemoryReclaim();
             }
 
             _connections.TryAdd(tracked, 0);
             Interlocked.Increment(ref _current);
             return true;
         }
+    }
+
+    /// <summary>Under the admission lock: the first memory reclaim is logged, later ones at most once per <see cref="MemoryLogInterval"/>.</summary>
+    private void ReportMemoryReclaim()
+    {
+        _unreportedForMemory++;
+        var now = timeProvider.GetTimestamp();
+        if (_memoryLoggedAt is { } last && timeProvider.GetElapsedTime(last, now) < MemoryLogInterval)
+        {
+            return;
+        }
+
+        Log.ReclaimedForMemory(logger, memory.WorkingSet / 1048576, ReclaimAboveMemory.GetValueOrDefault() / 1048576, _unreportedForMemory);
+        _unreportedForMemory = 0;
+        _memoryLoggedAt = now;
     }
 
     private bool ReclaimLongestIdle()
@@ -127,7 +178,6 @@ internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? l
 
         // Counted out now: the new connection takes its place while it closes.
         Release(longest);
-        Interlocked.Increment(ref _reclaimed);
         longest.Close();
         return true;
     }
@@ -139,5 +189,12 @@ internal sealed class IdleConnectionReclaimer(TimeProvider timeProvider, long? l
             _connections.TryRemove(tracked, out _);
             Interlocked.Decrement(ref _current);
         }
+    }
+
+    private static partial class Log
+    {
+        [LoggerMessage(EventId = EventIds.ConnectionsReclaimedForMemory, Level = LogLevel.Information,
+            Message = "Working set {WorkingSetMb} MB is above EdgeProxy:Connections:ReclaimAboveMemory ({ThresholdMb} MB): closing idle connections to admit new ones, {Count} since the last report")]
+        public static partial void ReclaimedForMemory(ILogger logger, long workingSetMb, long thresholdMb, long count);
     }
 }

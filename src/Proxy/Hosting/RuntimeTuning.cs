@@ -1,6 +1,5 @@
 using EdgeProxy.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
-using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Hosting;
 
@@ -36,8 +35,11 @@ internal static class RuntimeTuning
     /// </summary>
     public static IServiceCollection AddInlineScheduling(this IServiceCollection services)
     {
-        services.AddOptions<SocketTransportOptions>().Configure<IOptions<ConnectionsOptions>>((socket, connections) =>
-            socket.UnsafePreferInlineScheduling = connections.Value.InlineScheduling && PreferInlineScheduling(Environment.GetEnvironmentVariable(InlineCompletions)));
+        // The key, not IOptions<ConnectionsOptions>: Kestrel's transport options are built with the application, before
+        // start-up validation reports a bad Connections value by its key (reading Value here would throw it unreported).
+        services.AddOptions<SocketTransportOptions>().Configure<IConfiguration>((socket, configuration) =>
+            socket.UnsafePreferInlineScheduling = configuration.GetValue<bool>($"{ConnectionsOptions.SectionName}:{nameof(ConnectionsOptions.InlineScheduling)}")
+                && PreferInlineScheduling(Environment.GetEnvironmentVariable(InlineCompletions)));
         return services;
     }
 
