@@ -150,15 +150,16 @@ public sealed partial class ComparisonBench(BenchSettings settings)
     }
 
     /// <summary>
-    /// KB of RSS per idle keep-alive TLS connection and RSS 30 s after the connections closed (a storm's memory coming
-    /// back), EdgeProxy's regular build against nginx and HAProxy: <c>loadtests/IdleConnections</c>, with its own servers
-    /// and ports, on the build published above (docs/connections-memory.md).
+    /// KB of RSS per idle keep-alive TLS connection, RSS 30 s after the connections closed (a storm's memory coming
+    /// back), and new clients' req/s while 1,000 idle connections hold a connection limit of 1,000, EdgeProxy's regular
+    /// build against nginx and HAProxy: <c>loadtests/IdleConnections</c>, with its own servers and ports, on the build
+    /// published above (docs/connections-memory.md, docs/performance.md).
     /// </summary>
     private async Task<string> IdleMemoryAsync()
     {
-        Console.WriteLine("memory per idle connection and after the storm (loadtests/IdleConnections, 3,000 connections, HTTP/1.1 and HTTP/2)...");
+        Console.WriteLine("memory per idle connection and after the storm (loadtests/IdleConnections, 3,000 connections, HTTP/1.1 and HTTP/2), new clients while 1,000 idle connections hold the limit...");
         var (code, output) = await ManagedProcess.RunAsync("dotnet",
-            $"run -c Release --project {settings.RepositoryRoot}/loadtests/IdleConnections -- --publish {_work}/publish --counts 3000 --protocols h1,h2 --after-close 30",
+            $"run -c Release --project {settings.RepositoryRoot}/loadtests/IdleConnections -- --publish {_work}/publish --counts 3000 --protocols h1,h2 --after-close 30 --limit-held 1000",
             TimeSpan.FromMinutes(30));
         return code == 0 ? output : throw new InvalidOperationException($"loadtests/IdleConnections failed:\n{output}");
     }

@@ -1,9 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Security.Authentication;
+using System.Text;
 using EdgeProxy.IdleConnections;
 
 // Memory per idle keep-alive TLS 1.3 connection (issue 32, docs/connections-memory.md): starts a fresh server per
@@ -13,17 +15,23 @@ using EdgeProxy.IdleConnections;
 //   dotnet run -c Release --project loadtests/IdleConnections -- --publish DIR [--counts 1000,3000]
 //     [--systems EdgeProxy,nginx,HAProxy] [--protocols h1,h2,h1c (HTTP/1.1 without TLS)] [--env NAME=VALUE]... [--set Config:Key=Value]... [--hold SECONDS]
 //     [--after-close SECONDS (RSS that long after the connections closed, against before them)]
+//     [--limit-held L (new clients' req/s while L idle connections hold a connection limit of L; alone unless --counts is given)]
+// A new client of --limit-held must pay for a full handshake as h2load's do, not resume a session this process cached.
+AppContext.SetSwitch("System.Net.Security.DisableTlsResume", true);
 var settings = Settings.Parse(args);
 using var bench = new IdleBench(settings);
 return await bench.RunAsync();
 
 namespace EdgeProxy.IdleConnections
 {
-    internal sealed record Settings(string? Publish, int[] Counts, string[] Systems, string[] Protocols, Dictionary<string, string> Environment, List<string> ProxySettings, int HoldSeconds, int SettleSeconds, int AfterCloseSeconds)
+    internal sealed record Settings(string? Publish, int[]? Counts, string[] Systems, string[] Protocols, Dictionary<string, string> Environment, List<string> ProxySettings, int HoldSeconds, int SettleSeconds, int AfterCloseSeconds, int LimitHeld)
     {
+        /// <summary>The memory measurements' N: as given, or the default unless only <c>--limit-held</c> was asked for.</summary>
+        public int[] MemoryCounts => Counts ?? (LimitHeld > 0 ? [] : [1000, 3000]);
+
         public static Settings Parse(string[] args)
         {
-            var settings = new Settings(null, [1000, 3000], ["EdgeProxy", "nginx", "HAProxy"], ["h1"], [], [], 0, 5, 0);
+            var settings = new Settings(null, null, ["EdgeProxy", "nginx", "HAProxy"], ["h1"], [], [], 0, 5, 0, 0);
             for (var i = 0; i + 1 < args.Length; i += 2)
             {
                 var value = args[i + 1];
@@ -36,6 +44,7 @@ namespace EdgeProxy.IdleConnections
                     "--hold" => settings with { HoldSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--settle" => settings with { SettleSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--after-close" => settings with { AfterCloseSeconds = int.Parse(value, CultureInfo.InvariantCulture) },
+                    "--limit-held" => settings with { LimitHeld = int.Parse(value, CultureInfo.InvariantCulture) },
                     "--env" => Add(settings, () => settings.Environment[value[..value.IndexOf('=', StringComparison.Ordinal)]] = value[(value.IndexOf('=', StringComparison.Ordinal) + 1)..]),
                     "--set" => Add(settings, () => settings.ProxySettings.Add(value)),
                     _ => throw new ArgumentException($"unknown option {args[i]}"),
@@ -54,13 +63,14 @@ namespace EdgeProxy.IdleConnections
 
     internal sealed class IdleBench(Settings settings) : IDisposable
     {
-        private const int BackendPort = 19380;
-        private const int AdminPort = 19381;
+        // Ports the kernel hands out free at start (fixed ones collide with other work on a shared machine).
+        private static readonly int BackendPort = FreePort();
+        private static readonly int AdminPort = FreePort();
         private const int WarmUpConnections = 200;
         private const int ConnectConcurrency = 32;
-        private const int PlainPortOffset = 10;
         private static readonly TimeSpan OpenTimeout = TimeSpan.FromSeconds(180);
-        private static readonly Dictionary<string, int> Ports = new() { ["EdgeProxy"] = 19383, ["nginx"] = 19384, ["HAProxy"] = 19385 };
+        private static readonly Dictionary<string, int> Ports = new() { ["EdgeProxy"] = FreePort(), ["nginx"] = FreePort(), ["HAProxy"] = FreePort() };
+        private static readonly Dictionary<string, int> PlainPorts = new() { ["EdgeProxy"] = FreePort(), ["nginx"] = FreePort(), ["HAProxy"] = FreePort() };
         private readonly string _work = Directory.CreateTempSubdirectory("idle-connections-").FullName;
         private Process? _backend;
 
@@ -75,8 +85,12 @@ namespace EdgeProxy.IdleConnections
             await WriteConfigsAsync();
             _backend = Start("nginx", $"-c {_work}/backend.conf -p {_work}", []);
             await WaitForPortAsync(BackendPort, _backend);
-            Console.WriteLine("system\tprotocol\tN\tRSS before MB\tRSS after MB\tKB/conn RSS\tKB/conn anon\topened");
-            foreach (var count in settings.Counts)
+            if (settings.MemoryCounts.Length > 0)
+            {
+                Console.WriteLine("system\tprotocol\tN\tRSS before MB\tRSS after MB\tKB/conn RSS\tKB/conn anon\topened");
+            }
+
+            foreach (var count in settings.MemoryCounts)
             {
                 foreach (var protocol in settings.Protocols)
                 {
@@ -92,6 +106,11 @@ namespace EdgeProxy.IdleConnections
                         }
                     }
                 }
+            }
+
+            if (settings.LimitHeld > 0)
+            {
+                await LimitHeldAsync();
             }
 
             return 0;
@@ -110,7 +129,7 @@ namespace EdgeProxy.IdleConnections
             {
                 // "h1c": HTTP/1.1 without TLS on a second listener, to split what TLS costs from the rest.
                 var plain = protocol == "h1c";
-                var port = Ports[system] + (plain ? PlainPortOffset : 0);
+                var port = (plain ? PlainPorts : Ports)[system];
                 await WaitForPortAsync(port, server);
                 var version = protocol == "h2" ? HttpVersion.Version20 : HttpVersion.Version11;
 
@@ -158,6 +177,170 @@ namespace EdgeProxy.IdleConnections
             {
                 Stop(server);
             }
+        }
+
+        /// <summary>
+        /// Issue 32: can new clients get in while idle keep-alive connections hold the connection limit? For each system a
+        /// fresh server whose limit is L, pinned to CPU 0 as the bench pins the proxies (this tool, whose threads are the
+        /// clients, and the backend on CPU 1):
+        /// a new-client load with room to spare (which also warms it up), then L idle TLS connections (one request
+        /// answered each), then the same load again. A new client is a full TLS 1.3 handshake and one GET with
+        /// <c>Connection: close</c> (8 at a time). Reports the new clients' req/s and failed requests, and how
+        /// many of the L idle connections the server closed while they came in.
+        /// </summary>
+        private async Task LimitHeldAsync()
+        {
+            var limit = settings.LimitHeld;
+            Console.WriteLine();
+            Console.WriteLine($"new clients while {limit} idle keep-alive TLS connections hold a connection limit of {limit} ({NewClients} at a time for {NewClientSeconds} s, each a new TLS 1.3 connection with one GET and Connection: close)");
+            Console.WriteLine("system\tlimit\tidle held\treq/s with room\treq/s limit held\tnew ok\tnew failed\tidle closed by server");
+
+            // nginx counts every connection in worker_connections: its two listening sockets here, client connections and
+            // upstream connections. So that L idle clients fill worker_connections = L + 2 exactly: (1) no upstream
+            // keep-alive cache, whose cached backend connections would hold slots in numbers that depend on how requests
+            // happened to overlap; a backend connection exists only while its request is proxied; (2) the idle
+            // connections' one request goes to /held, which nginx answers itself: proxied, the last ones would need a
+            // backend slot beyond L + 2 and nginx would already close idle connections while they open. (EdgeProxy and
+            // HAProxy proxy /held to the backend like any path.) A new client then needs two slots, its own and its
+            // backend connection's, which nginx makes by closing idle keep-alive connections (up to 32 at a time). The
+            // backend connect per request is a loopback TCP connect, small against the TLS handshake of every new client.
+            // nginx starts closing idle keep-alive connections as soon as fewer than 1/16 of worker_connections are free
+            // (ngx_get_connection), so it never lets idle clients take the last ~6 %: "idle held" shows how many it kept.
+            await File.WriteAllTextAsync($"{_work}/nginx-limit.conf", NginxConfig(limit + 2, upstreamKeepAlive: false));
+
+            // HAProxy: maxconn L for the process and the frontend (it counts client connections only).
+            await File.WriteAllTextAsync($"{_work}/haproxy-limit.cfg", HaproxyConfig(limit));
+            // Every thread of a process, and those it starts later; fails harmlessly on a one-CPU machine.
+            await RunAsync("taskset", $"-a -cp 1 {Environment.ProcessId}");
+            await RunAsync("taskset", $"-a -cp 1 {_backend!.Id}");
+            foreach (var system in settings.Systems)
+            {
+                try
+                {
+                    await MeasureLimitHeldAsync(system, limit);
+                }
+                catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or IOException)
+                {
+                    Console.WriteLine($"{system}\t{limit}\tfailed: {e.Message}");
+                }
+            }
+        }
+
+        private async Task MeasureLimitHeldAsync(string system, int limit)
+        {
+            using var server = system switch
+            {
+                "EdgeProxy" => Start("taskset", $"-c 0 dotnet {settings.Publish}/EdgeProxy.dll --config {_work}/edgeproxy.json --Kestrel:Limits:MaxConcurrentConnections={limit} {string.Join(' ', settings.ProxySettings.Select(s => "--" + s))}", settings.Environment),
+                "nginx" => Start("taskset", $"-c 0 nginx -c {_work}/nginx-limit.conf -p {_work}", []),
+                "HAProxy" => Start("taskset", $"-c 0 haproxy -db -f {_work}/haproxy-limit.cfg", []),
+                _ => throw new ArgumentException($"unknown system {system}"),
+            };
+            var held = new List<HeldConnection>();
+            try
+            {
+                var port = Ports[system];
+                await WaitForPortAsync(port, server);
+                var withRoom = await NewClientLoadAsync(port);
+                held = await HoldAsync(port, limit);
+                await Task.Delay(TimeSpan.FromSeconds(settings.SettleSeconds));
+                var closedBefore = held.Count(h => h.ClosedByServer);
+                var load = await NewClientLoadAsync(port);
+
+                // A connection the server closed at the end of the load is seen a moment later.
+                await Task.Delay(TimeSpan.FromSeconds(1));
+                var closedAfter = held.Count(h => h.ClosedByServer);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{system}\t{limit}\t{held.Count - closedBefore}\t{withRoom.RequestsPerSecond:F0}\t{load.RequestsPerSecond:F0}\t{load.Succeeded}\t{load.Failed}\t{closedAfter - closedBefore}"));
+                if (load.Failed > 0 && load.Errors.Length > 0)
+                {
+                    Console.WriteLine($"  failures: {load.Errors}");
+                }
+            }
+            finally
+            {
+                foreach (var connection in held)
+                {
+                    connection.Dispose();
+                }
+
+                Stop(server);
+            }
+        }
+
+        private const int NewClients = 8;
+        private const int NewClientSeconds = 5;
+        private static readonly TimeSpan NewClientTimeout = TimeSpan.FromSeconds(3);
+        private static readonly TimeSpan RetryPause = TimeSpan.FromMilliseconds(50);
+
+        private sealed record NewClientLoad(double RequestsPerSecond, long Succeeded, long Failed, string Errors);
+
+        /// <summary>
+        /// <see cref="NewClients"/> clients for <see cref="NewClientSeconds"/>, each request on a new connection: TCP connect,
+        /// full TLS 1.3 handshake (client-side resumption is off, see Program), one GET with <c>Connection: close</c>, the
+        /// response read. An attempt refused, reset or not answered within 3 s counts as failed (its client tries again
+        /// 50 ms later), so the load ends within
+        /// 8 s whatever the server does. (h2load -D hangs after its duration with clients that reconnect, h2load -n has
+        /// no time bound when connections stall.)
+        /// </summary>
+        private static async Task<NewClientLoad> NewClientLoadAsync(int port)
+        {
+            long succeeded = 0, failed = 0;
+            var errors = new ConcurrentDictionary<string, int>();
+            var elapsed = Stopwatch.StartNew();
+            await Task.WhenAll(Enumerable.Range(0, NewClients).Select(_ => Task.Run(async () =>
+            {
+                while (elapsed.Elapsed < TimeSpan.FromSeconds(NewClientSeconds))
+                {
+                    try
+                    {
+                        using var connection = await HeldConnection.OpenAsync(port, keepAlive: false, NewClientTimeout, CancellationToken.None);
+                        Interlocked.Increment(ref succeeded);
+                    }
+                    catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or AuthenticationException or InvalidDataException)
+                    {
+                        Interlocked.Increment(ref failed);
+                        errors.AddOrUpdate(e is OperationCanceledException ? "timed out" : e.GetType().Name + ": " + e.Message, 1, static (_, n) => n + 1);
+
+                        // A refused client retries after a pause, as a browser would, rather than spinning a CPU.
+                        await Task.Delay(RetryPause);
+                    }
+                }
+            })));
+            var seconds = elapsed.Elapsed.TotalSeconds;
+            return new NewClientLoad(succeeded / seconds, succeeded, failed, string.Join("; ", errors.OrderByDescending(e => e.Value).Take(3).Select(e => $"{e.Value}× {e.Key}")));
+        }
+
+        /// <summary>N raw TLS 1.3 HTTP/1.1 connections, each with one request answered and then idle; at most <see cref="ConnectConcurrency"/> handshakes at a time.</summary>
+        private static async Task<List<HeldConnection>> HoldAsync(int port, int count)
+        {
+            var held = new List<HeldConnection>(count);
+            using var deadline = new CancellationTokenSource(OpenTimeout);
+            using var gate = new SemaphoreSlim(ConnectConcurrency);
+            var failures = 0;
+            await Task.WhenAll(Enumerable.Range(0, count).Select(async _ =>
+            {
+                await gate.WaitAsync(deadline.Token);
+                try
+                {
+                    var connection = await HeldConnection.OpenAsync(port, keepAlive: true, TimeSpan.FromSeconds(30), deadline.Token);
+                    lock (held)
+                    {
+                        held.Add(connection);
+                    }
+                }
+                catch (Exception e) when (e is IOException or SocketException or OperationCanceledException or AuthenticationException or InvalidDataException)
+                {
+                    if (Interlocked.Increment(ref failures) <= 3)
+                    {
+                        Console.Error.WriteLine($"  idle connection failed: {e.Message}");
+                    }
+                }
+                finally
+                {
+                    gate.Release();
+                }
+            }));
+            return held;
         }
 
         /// <summary>N connections, each with one request answered and then left open (idle keep-alive), at most <see cref="ConnectConcurrency"/> handshakes at a time.</summary>
@@ -263,6 +446,13 @@ namespace EdgeProxy.IdleConnections
             return Process.Start(start)!;
         }
 
+        private static int FreePort()
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            return ((IPEndPoint)socket.LocalEndPoint!).Port;
+        }
+
         private static void Stop(Process process)
         {
             if (!process.HasExited)
@@ -310,44 +500,15 @@ namespace EdgeProxy.IdleConnections
                   server { listen 127.0.0.1:{{BackendPort}}; location / { default_type text/plain; return 200 "hello\n"; } } }
                 """);
             // The proxies as ComparisonBench configures them, with keep-alive timeouts longer than a measurement.
-            await File.WriteAllTextAsync($"{_work}/nginx.conf", $$"""
-                worker_processes 1; master_process off; daemon off; pid {{_work}}/nginx.pid; error_log {{_work}}/nginx.log;
-                worker_rlimit_nofile 20000; events { worker_connections 10000; }
-                http { keepalive_requests 1000000; keepalive_timeout 600s; access_log off;
-                  upstream backend { server 127.0.0.1:{{BackendPort}}; keepalive 64; }
-                  server { listen 127.0.0.1:{{Ports["nginx"]}} ssl http2; listen 127.0.0.1:{{Ports["nginx"] + PlainPortOffset}};
-                    ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
-                    ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;
-                    location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; } } }
-                """);
-            await File.WriteAllTextAsync($"{_work}/haproxy.cfg", $$"""
-                global
-                  nbthread 1
-                  maxconn 9000
-                  ssl-default-bind-options ssl-min-ver TLSv1.2
-                defaults
-                  mode http
-                  maxconn 9000
-                  timeout connect 5s
-                  timeout client 600s
-                  timeout server 30s
-                  timeout http-keep-alive 600s
-                frontend edge
-                  bind 127.0.0.1:{{Ports["HAProxy"]}} ssl crt {{_work}}/combined.pem alpn h2,http/1.1
-                  bind 127.0.0.1:{{Ports["HAProxy"] + PlainPortOffset}}
-                  default_backend app
-                backend app
-                  http-reuse always
-                  server b1 127.0.0.1:{{BackendPort}}
-
-                """);
+            await File.WriteAllTextAsync($"{_work}/nginx.conf", NginxConfig(10000, upstreamKeepAlive: true));
+            await File.WriteAllTextAsync($"{_work}/haproxy.cfg", HaproxyConfig(9000));
             await File.WriteAllTextAsync($"{_work}/edgeproxy.json", $$"""
                 {
                   "Logging": { "LogLevel": { "Default": "Warning" } },
                   "Kestrel": {
                     "Endpoints": {
                       "Https": { "Url": "https://127.0.0.1:{{Ports["EdgeProxy"]}}", "Certificate": { "Path": "{{_work}}/cert.pem", "KeyPath": "{{_work}}/key.pem" } },
-                      "Http": { "Url": "http://127.0.0.1:{{Ports["EdgeProxy"] + PlainPortOffset}}" }
+                      "Http": { "Url": "http://127.0.0.1:{{PlainPorts["EdgeProxy"]}}" }
                     },
                     "Limits": { "KeepAliveTimeout": "00:10:00" }
                   },
@@ -366,14 +527,59 @@ namespace EdgeProxy.IdleConnections
                 """);
         }
 
-        private static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments)
+        private string NginxConfig(int workerConnections, bool upstreamKeepAlive) => $$"""
+            worker_processes 1; master_process off; daemon off; pid {{_work}}/nginx.pid; error_log {{_work}}/nginx.log;
+            worker_rlimit_nofile 20000; events { worker_connections {{workerConnections}}; }
+            http { keepalive_requests 1000000; keepalive_timeout 600s; access_log off;
+              upstream backend { server 127.0.0.1:{{BackendPort}}; {{(upstreamKeepAlive ? "keepalive 64;" : "")}} }
+              server { listen 127.0.0.1:{{Ports["nginx"]}} ssl http2; listen 127.0.0.1:{{PlainPorts["nginx"]}};
+                ssl_certificate {{_work}}/cert.pem; ssl_certificate_key {{_work}}/key.pem;
+                ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache shared:SSL:10m;
+                location / { proxy_pass http://backend; proxy_http_version 1.1; proxy_set_header Connection ""; }
+                location = /held { default_type text/plain; return 200 "held\n"; } } }
+            """;
+
+        private string HaproxyConfig(int maxConnections) => $$"""
+            global
+              nbthread 1
+              maxconn {{maxConnections}}
+              ssl-default-bind-options ssl-min-ver TLSv1.2
+            defaults
+              mode http
+              maxconn {{maxConnections}}
+              timeout connect 5s
+              timeout client 600s
+              timeout server 30s
+              timeout http-keep-alive 600s
+            frontend edge
+              bind 127.0.0.1:{{Ports["HAProxy"]}} ssl crt {{_work}}/combined.pem alpn h2,http/1.1
+              bind 127.0.0.1:{{PlainPorts["HAProxy"]}}
+              default_backend app
+            backend app
+              http-reuse always
+              server b1 127.0.0.1:{{BackendPort}}
+
+            """;
+
+        /// <summary>Runs a process to its end, killed (and its output returned) if it runs longer than <paramref name="timeout"/>.</summary>
+        private static async Task<(int ExitCode, string Output)> RunAsync(string file, string arguments, TimeSpan? timeout = null)
         {
             var start = new ProcessStartInfo(file, arguments) { RedirectStandardOutput = true, RedirectStandardError = true };
             using var process = Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();
             var stderr = process.StandardError.ReadToEndAsync();
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            await process.WaitForExitAsync(timeout.Token);
+            using var cancel = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(60));
+            try
+            {
+                await process.WaitForExitAsync(cancel.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                process.Kill(entireProcessTree: true);
+                await process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+                return (-1, await stdout + await stderr);
+            }
+
             return (process.ExitCode, await stdout + await stderr);
         }
 
@@ -386,6 +592,125 @@ namespace EdgeProxy.IdleConnections
             }
 
             Directory.Delete(_work, recursive: true);
+        }
+    }
+    /// <summary>
+    /// A TLS 1.3 HTTP/1.1 connection that sent one request, read its response and stays open, with a read pending to see
+    /// whether the server closes it.
+    /// </summary>
+    internal sealed class HeldConnection : IDisposable
+    {
+        private readonly SslStream _tls;
+        private volatile bool _disposed;
+        private volatile bool _closedByServer;
+
+        private HeldConnection(SslStream tls)
+        {
+            _tls = tls;
+        }
+
+        public bool ClosedByServer => _closedByServer;
+
+        /// <summary>Connects and reads one response; with <paramref name="keepAlive"/> false the request asks the server to close.</summary>
+        public static async Task<HeldConnection> OpenAsync(int port, bool keepAlive, TimeSpan timeLimit, CancellationToken cancellationToken)
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(timeLimit);
+            var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            SslStream? tls = null;
+            try
+            {
+                await socket.ConnectAsync(IPAddress.Loopback, port, timeout.Token);
+                tls = new SslStream(new NetworkStream(socket, ownsSocket: true));
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions
+                {
+                    TargetHost = "localhost",
+                    EnabledSslProtocols = SslProtocols.Tls13,
+                    ApplicationProtocols = [SslApplicationProtocol.Http11],
+                    RemoteCertificateValidationCallback = static (_, _, _, _) => true, // the tool's own self-signed certificate
+                }, timeout.Token);
+                await tls.WriteAsync(keepAlive ? "GET /held HTTP/1.1\r\nHost: localhost\r\n\r\n"u8.ToArray() : "GET / HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"u8.ToArray(), timeout.Token);
+                await ReadResponseAsync(tls, timeout.Token);
+            }
+            catch
+            {
+                if (tls is null)
+                {
+                    socket.Dispose();
+                }
+                else
+                {
+                    await tls.DisposeAsync();
+                }
+
+                throw;
+            }
+
+            var connection = new HeldConnection(tls);
+            if (keepAlive)
+            {
+                _ = connection.WatchAsync();
+            }
+
+            return connection;
+        }
+
+        /// <summary>Reads one response with a Content-Length body (all three servers send one for the backend's answer).</summary>
+        private static async Task ReadResponseAsync(SslStream tls, CancellationToken cancellationToken)
+        {
+            var buffer = new byte[4096];
+            var length = 0;
+            while (true)
+            {
+                var read = await tls.ReadAsync(buffer.AsMemory(length), cancellationToken);
+                if (read == 0)
+                {
+                    throw new IOException("closed before the response ended");
+                }
+
+                length += read;
+                var text = Encoding.ASCII.GetString(buffer, 0, length);
+                var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+                if (end < 0)
+                {
+                    continue;
+                }
+
+                if (!text.StartsWith("HTTP/1.1 200", StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"unexpected response: {text[..Math.Min(text.Length, 40)]}");
+                }
+
+                var header = text[..end].Split("\r\n").FirstOrDefault(l => l.StartsWith("content-length:", StringComparison.OrdinalIgnoreCase))
+                    ?? throw new InvalidDataException("response without Content-Length");
+                if (length >= end + 4 + int.Parse(header[15..].Trim(), CultureInfo.InvariantCulture))
+                {
+                    return;
+                }
+            }
+        }
+
+        private async Task WatchAsync()
+        {
+            try
+            {
+                // Nothing more is sent, so a read ends only when the server closes the connection (or resets it).
+                _ = await _tls.ReadAsync(new byte[1]);
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+            }
+
+            if (!_disposed)
+            {
+                _closedByServer = true;
+            }
+        }
+
+        public void Dispose()
+        {
+            _disposed = true;
+            _tls.Dispose();
         }
     }
 }
