@@ -113,7 +113,8 @@ internal sealed partial class IdleConnectionReclaimer(
 
     private bool TryAdmit(TrackedConnection tracked)
     {
-        var overMemory = ReclaimAboveMemory is { } threshold && memory.WorkingSet > threshold;
+        var workingSet = ReclaimAboveMemory is null ? 0 : memory.WorkingSet;
+        var overMemory = workingSet > ReclaimAboveMemory;
         if (Limit is null && !overMemory)
         {
             _connections.TryAdd(tracked, 0);
@@ -126,17 +127,17 @@ internal sealed partial class IdleConnectionReclaimer(
         {
             if (Limit is { } limit && Interlocked.Read(ref _current) >= limit)
             {
-                if (!ReclaimLongestIdle())
+                if (!ReclaimLongestIdle(servedOnly: false))
                 {
                     return false;
                 }
 
                 Interlocked.Increment(ref _reclaimed);
             }
-            else if (overMemory && ReclaimLongestIdle())
+            else if (overMemory && ReclaimLongestIdle(servedOnly: true))
             {
                 Interlocked.Increment(ref _reclaimedForMemory);
-                ReportMemoryReclaim();
+                ReportMemoryReclaim(workingSet);
             }
 
             _connections.TryAdd(tracked, 0);
@@ -146,7 +147,7 @@ internal sealed partial class IdleConnectionReclaimer(
     }
 
     /// <summary>Under the admission lock: the first memory reclaim is logged, later ones at most once per <see cref="MemoryLogInterval"/>.</summary>
-    private void ReportMemoryReclaim()
+    private void ReportMemoryReclaim(long workingSet)
     {
         _unreportedForMemory++;
         var now = timeProvider.GetTimestamp();
@@ -155,17 +156,22 @@ internal sealed partial class IdleConnectionReclaimer(
             return;
         }
 
-        Log.ReclaimedForMemory(logger, memory.WorkingSet / 1048576, ReclaimAboveMemory.GetValueOrDefault() / 1048576, _unreportedForMemory);
+        Log.ReclaimedForMemory(logger, workingSet / 1048576, ReclaimAboveMemory.GetValueOrDefault() / 1048576, _unreportedForMemory);
         _unreportedForMemory = 0;
         _memoryLoggedAt = now;
     }
 
-    private bool ReclaimLongestIdle()
+    /// <summary>
+    /// Closes the longest-idle connection. For memory only one that has served a request (a keep-alive wait): a connection
+    /// still in its handshake is not closed for memory, or new connections arriving faster than handshakes complete would
+    /// close each other while the working set stays high. At the limit any idle one, the handshake timeout's job included.
+    /// </summary>
+    private bool ReclaimLongestIdle(bool servedOnly)
     {
         TrackedConnection? longest = null;
         foreach (var (candidate, _) in _connections)
         {
-            if (candidate.IsIdle && (longest is null || candidate.IdleSince < longest.IdleSince))
+            if (candidate.IsIdle && (candidate.Served || !servedOnly) && (longest is null || candidate.IdleSince < longest.IdleSince))
             {
                 longest = candidate;
             }

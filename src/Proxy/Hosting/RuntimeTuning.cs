@@ -38,7 +38,7 @@ internal static class RuntimeTuning
         // The key, not IOptions<ConnectionsOptions>: Kestrel's transport options are built with the application, before
         // start-up validation reports a bad Connections value by its key (reading Value here would throw it unreported).
         services.AddOptions<SocketTransportOptions>().Configure<IConfiguration>((socket, configuration) =>
-            socket.UnsafePreferInlineScheduling = configuration.GetValue<bool>($"{ConnectionsOptions.SectionName}:{nameof(ConnectionsOptions.InlineScheduling)}")
+            socket.UnsafePreferInlineScheduling = bool.TryParse(configuration[$"{ConnectionsOptions.SectionName}:{nameof(ConnectionsOptions.InlineScheduling)}"], out var inline) && inline
                 && PreferInlineScheduling(Environment.GetEnvironmentVariable(InlineCompletions)));
         return services;
     }

@@ -1,6 +1,7 @@
 using System.Net.Security;
 using System.Reflection;
 using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using EdgeProxy.Common;
 using EdgeProxy.Middleware;
 using Microsoft.AspNetCore.Server.Kestrel;
@@ -9,16 +10,16 @@ using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 namespace EdgeProxy.Tls;
 
 /// <summary>
-/// Sets OpenSSL's <c>SSL_MODE_RELEASE_BUFFERS</c> on each public TLS connection, as nginx and HAProxy do: OpenSSL then
+/// Sets OpenSSL's <c>SSL_MODE_RELEASE_BUFFERS</c> for the public TLS connections, as nginx and HAProxy do: OpenSSL then
 /// frees a connection's record buffers (up to ~17 KB to read and ~17 KB to write) whenever they are empty, instead of
 /// keeping them for the connection's life. .NET never sets the mode and has no API for it, so the SSL handle is read
-/// from <see cref="SslStream"/>'s private security context and the mode set through libssl's <c>SSL_ctrl</c>, on the
-/// connection and on its SSL_CTX (so that the next connections have it from their first byte); where
-/// that is not possible (another platform, another runtime's internals) nothing is done. SSL_CTRL_MODE only ORs a flag
-/// that OpenSSL's reads and writes (and SSL_new, for the context's) read, so an HTTP/2 frame written or a connection
-/// accepted meanwhile on another thread sees the mode either before or after, both valid. Measured with
+/// from <see cref="SslStream"/>'s private security context and the mode set through libssl on its SSL_CTX (and on the
+/// connection, see <see cref="Apply"/>); where that is not possible (another platform, another runtime's internals)
+/// nothing is done. The SSL_CTX's mode is a flag that SSL_new reads, so a connection accepted meanwhile on another
+/// thread sees it either before or after, both valid; other listeners with the same certificate share the context and
+/// get it too. If .NET drops an unused context from its cache, the next first request sets the new one's. Measured with
 /// loadtests/IdleConnections (docs/connections-memory.md): an idle HTTP/1.1 TLS 1.3 connection costs ~52 KB without
-/// the mode, ~43 KB with it on the connection only, ~34 KB with it on the context too.
+/// the mode, ~43 KB with it on each connection from its first request, ~34 KB with it on the context.
 /// </summary>
 internal static unsafe class OpenSslBufferRelease
 {
@@ -36,32 +37,47 @@ internal static unsafe class OpenSslBufferRelease
 
     private static nint LoadLibSsl()
     {
-        // The runtime loads libssl.so.3 before 1.1 too; loading it again here returns the same library.
-        foreach (var name in new[] { "libssl.so.3", "libssl.so.1.1" })
+        if (!OperatingSystem.IsLinux())
         {
-            if (OperatingSystem.IsLinux() && NativeLibrary.TryLoad(name, out var library))
-            {
-                return library;
-            }
+            return 0;
         }
 
-        return 0;
+        // The libssl the runtime itself uses (its version, which also makes the runtime load it): another one's
+        // SSL_CTX_ctrl would write at its own offsets into the runtime's structures.
+        var name = (SafeEvpPKeyHandle.OpenSslVersion >> 28) switch
+        {
+            3 => "libssl.so.3",
+            1 => "libssl.so.1.1",
+            _ => null,
+        };
+        return name is not null && NativeLibrary.TryLoad(name, out var library) ? library : 0;
     }
 
     private static nint Export(string name) => LibSsl != 0 && NativeLibrary.TryGetExport(LibSsl, name, out var export) ? export : 0;
 
-    /// <summary>Sets the mode on the stream's OpenSSL handle, if it is one; false if it is not (nothing done).</summary>
-    public static bool Apply(SslStream stream) => WithHandle(stream, static ssl =>
+    /// <summary>
+    /// Sets the mode on the SSL_CTX of the stream's OpenSSL handle, if it is one (false if not: nothing done), and, when
+    /// <paramref name="connectionToo"/>, on the handle itself.
+    /// </summary>
+    /// <remarks>
+    /// The context is what matters: .NET shares one server SSL_CTX between the connections with the same certificate and
+    /// protocols, and each SSL_new copies the context's mode, so the next connections release their buffers from the
+    /// handshake on, as nginx's do (nginx sets it on its contexts). The connection's own handle is set only from an
+    /// HTTP/1.x request, when nothing reads the connection meanwhile (OpenSSL 3.2 and later also reconfigure the
+    /// record layer in SSL_CTRL_MODE, which an HTTP/2 read loop may be using); a connection accepted before its context
+    /// had the mode otherwise keeps its read buffer while it idles.
+    /// </remarks>
+    public static bool Apply(SslStream stream, bool connectionToo) => WithHandle(stream, ssl =>
     {
-        SslCtrl(ssl, SslCtrlMode, SslModeReleaseBuffers, 0);
-
-        // And on the connection's SSL_CTX, which .NET shares between the connections with the same certificate and
-        // protocols: each SSL_new copies the context's mode, so later connections release their buffers from the
-        // handshake on, as nginx's do. Set on this connection only, the read buffer its first request filled stays
-        // allocated while it idles (OpenSSL frees it at the next read): ~9 KB more per idle HTTP/1.1 connection.
-        if (SslGetSslCtx(ssl) is var context and not 0)
+        var context = SslGetSslCtx(ssl);
+        if (context != 0 && (SslCtxCtrl(context, SslCtrlMode, 0, 0) & SslModeReleaseBuffers) == 0)
         {
             SslCtxCtrl(context, SslCtrlMode, SslModeReleaseBuffers, 0);
+        }
+
+        if (connectionToo)
+        {
+            SslCtrl(ssl, SslCtrlMode, SslModeReleaseBuffers, 0);
         }
     });
 
@@ -115,7 +131,7 @@ internal static unsafe class OpenSslBufferRelease
             pending.Done = true;
             if (context.Features.Get<ISslStreamFeature>()?.SslStream is { } stream)
             {
-                Apply(stream);
+                Apply(stream, connectionToo: HttpProtocol.IsHttp11(context.Request.Protocol) || HttpProtocol.IsHttp10(context.Request.Protocol));
             }
         }
 

@@ -84,6 +84,28 @@ public sealed class MemoryReclaimTests
     }
 
     [Fact]
+    public async Task A_connection_that_has_not_sent_its_first_request_is_not_closed_for_memory()
+    {
+        await using var backend = await TestBackend.StartAsync("app");
+        var logs = new CollectingLoggerProvider();
+        await using var proxy = await StartAsync(backend.Address, OneMegabyte, logs);
+
+        // Connected, nothing sent yet (a handshake or header wait): new connections must not close it for memory, or
+        // connections arriving faster than they complete a request would close each other.
+        await using var silent = await RawHttp.ConnectAsync(proxy.HttpUri!);
+        Assert.True(await Eventually.HoldsAsync(async () => (long)(await ConnectionsAsync(proxy))["current"]! == 1, TimeSpan.FromSeconds(10)));
+        await using (var fresh = await ServedAsync(proxy, "/new"))
+        {
+        }
+
+        await silent.SendAsync("GET /late HTTP/1.1\r\nHost: example.com\r\n\r\n");
+        var response = await silent.ReadResponseAsync();
+        Assert.Contains(" 200 ", response.StatusLine);
+        Assert.Equal("backend=app path=/late", response.Body);
+        Assert.Equal(0, (long)(await ConnectionsAsync(proxy))["reclaimedForMemory"]!);
+    }
+
+    [Fact]
     public async Task A_connection_with_a_request_in_flight_is_never_closed_for_memory_and_the_new_one_is_still_served()
     {
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -10,7 +10,8 @@ namespace EdgeProxy.Tests.Proxy.Tls;
 
 /// <summary>
 /// SSL_MODE_RELEASE_BUFFERS on real OpenSSL handles: set on one connection, it also lands on the SSL_CTX that .NET
-/// shares between connections with the same certificate, so the next connection has it from its handshake on.
+/// shares between connections with the same certificate, so the next connection has it from its handshake on; the
+/// connection's own handle only when asked (HTTP/1.x).
 /// </summary>
 public sealed class OpenSslBufferReleaseTests : IDisposable
 {
@@ -27,16 +28,22 @@ public sealed class OpenSslBufferReleaseTests : IDisposable
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
 
-        await using (var first = await HandshakeAsync(listener, certificate))
-        {
-            Assert.Equal((false, false), OpenSslBufferRelease.HasMode(first.Server));
-            Assert.True(OpenSslBufferRelease.Apply(first.Server));
-            Assert.Equal((true, true), OpenSslBufferRelease.HasMode(first.Server));
-        }
+        await using var first = await HandshakeAsync(listener, certificate);
+        Assert.Equal((false, false), OpenSslBufferRelease.HasMode(first.Server));
 
+        // From an HTTP/2 request: the context only, the connection's handle is left alone.
+        Assert.True(OpenSslBufferRelease.Apply(first.Server, connectionToo: false));
+        Assert.Equal((false, true), OpenSslBufferRelease.HasMode(first.Server));
+
+        // The next connection (while the first keeps the cached context in use) has it from its handshake.
         await using var second = await HandshakeAsync(listener, certificate);
         Assert.Equal((true, true), OpenSslBufferRelease.HasMode(second.Server));
         await second.ExchangeAsync();
+
+        // From an HTTP/1.x request: the connection too.
+        Assert.True(OpenSslBufferRelease.Apply(first.Server, connectionToo: true));
+        Assert.Equal((true, true), OpenSslBufferRelease.HasMode(first.Server));
+        await first.ExchangeAsync();
     }
 
     private static async Task<Pair> HandshakeAsync(TcpListener listener, X509Certificate2 certificate)
