@@ -30,6 +30,7 @@ internal static class ConnectionsExtensions
             sp.GetRequiredService<ProcessMemorySampler>(),
             sp.GetRequiredService<ILogger<IdleConnectionReclaimer>>()));
         services.AddPublicEndpointSetup<ConnectionReclaimEndpointSetup>();
+        services.AddPublicEndpointSetup<SendCoalescingEndpointSetup>();
         services.TryAddSingleton<StormMemoryRelease>();
         services.AddHostedService(sp => sp.GetRequiredService<StormMemoryRelease>());
         services.AddStatusSection<ConnectionsStatusSection>();

@@ -8,7 +8,7 @@ using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tests.Proxy.Hosting;
 
-/// <summary><c>EdgeProxy:Connections:InlineScheduling</c>: Kestrel continues connections on their socket's event thread, unless inline completions are off.</summary>
+/// <summary><c>EdgeProxy:Connections:InlineScheduling</c> (on by default): Kestrel continues connections on their socket's event thread, unless inline completions are off.</summary>
 public sealed class InlineSchedulingTests
 {
     [Theory]
@@ -20,23 +20,28 @@ public sealed class InlineSchedulingTests
         Assert.Equal(expected, RuntimeTuning.PreferInlineScheduling(value));
 
     [Fact]
-    public async Task It_is_off_unless_the_key_turns_it_on()
+    public async Task It_is_on_by_default_and_the_key_turns_it_off()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/"));
+        await using (var byDefault = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/")))
+        {
+            Assert.Equal(RuntimeTuning.PreferInlineScheduling(Environment.GetEnvironmentVariable(RuntimeTuning.InlineCompletions)),
+                byDefault.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+        }
 
-        Assert.False(proxy.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+        var config = TestConfig.SingleCluster("http://127.0.0.1:9/");
+        config["EdgeProxy"]!["Connections"] = new JsonObject { ["InlineScheduling"] = false };
+        await using var off = await ProxyUnderTest.StartAsync(config);
+        Assert.False(off.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
     }
 
     [Fact]
-    public async Task The_key_turns_it_on_and_the_proxy_serves()
+    public async Task Turned_off_the_proxy_serves()
     {
         await using var backend = await TestBackend.StartAsync("app");
         var config = TestConfig.SingleCluster(backend.Address);
-        config["EdgeProxy"]!["Connections"] = new JsonObject { ["InlineScheduling"] = true };
+        config["EdgeProxy"]!["Connections"] = new JsonObject { ["InlineScheduling"] = false };
         await using var proxy = await ProxyUnderTest.StartAsync(config);
 
-        Assert.Equal(RuntimeTuning.PreferInlineScheduling(Environment.GetEnvironmentVariable(RuntimeTuning.InlineCompletions)),
-            proxy.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
         for (var i = 0; i < 3; i++)
         {
             using var response = await proxy.Http.GetAsync($"/inline/{i}");
