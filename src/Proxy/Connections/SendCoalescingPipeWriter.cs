@@ -10,14 +10,21 @@ namespace EdgeProxy.Connections;
 /// so its responses went out one system call each instead of several per call as Kestrel's I/O queue coalesces them
 /// without inline scheduling (~25 % more CPU per HTTP/2 request). Here the flushed bytes wait in a pipe whose reader
 /// runs on the thread pool, which sends all that arrived meanwhile in one go. Before that (the TLS handshake, and every
-/// HTTP/1.1 connection) writes go straight to the transport, on the event thread.
+/// HTTP/1.1 connection) writes go straight to the transport, on the event thread. As with Kestrel's I/O queue, a frame
+/// written just before Kestrel aborts a connection (a GOAWAY on a timeout) may not leave before the socket closes; a
+/// graceful close sends everything (the middleware completes this writer and waits for the pump).
+/// Writes, <see cref="Complete"/> and flushes come from one writer at a time (SslStream serialises its writes).
 /// </summary>
 /// <param name="transport">The connection's transport output.</param>
 /// <param name="isHttp2">Whether the connection is HTTP/2; null while not known yet (before the TLS handshake ends).</param>
 /// <param name="pool">The connection's memory pool.</param>
 internal sealed class SendCoalescingPipeWriter(PipeWriter transport, Func<bool?> isHttp2, MemoryPool<byte> pool) : PipeWriter
 {
-    private Pipe? _buffer;
+    // Bytes waiting for the pump: half of the socket pipe's 64 KB, so that the two together hold what one did before.
+    private const int PauseWriterThreshold = 32 * 1024;
+
+    // Written once, by the writer, then read by Complete and CancelPendingFlush too, which Kestrel may call elsewhere.
+    private volatile Pipe? _buffer;
     private Task _pump = Task.CompletedTask;
     private bool _unflushed;
     private bool _decided;
@@ -35,8 +42,10 @@ internal sealed class SendCoalescingPipeWriter(PipeWriter transport, Func<bool?>
                 _decided = true;
                 if (http2)
                 {
-                    _buffer = new Pipe(new PipeOptions(pool, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.Inline, useSynchronizationContext: false));
-                    _pump = PumpAsync(_buffer.Reader);
+                    var buffer = new Pipe(new PipeOptions(pool, readerScheduler: PipeScheduler.ThreadPool, writerScheduler: PipeScheduler.Inline,
+                        pauseWriterThreshold: PauseWriterThreshold, resumeWriterThreshold: PauseWriterThreshold / 2, useSynchronizationContext: false));
+                    _pump = PumpAsync(buffer.Reader);
+                    _buffer = buffer;
                 }
             }
 
@@ -103,8 +112,11 @@ internal sealed class SendCoalescingPipeWriter(PipeWriter transport, Func<bool?>
                     transport.Write(segment.Span);
                 }
 
+                // Consumed only once the socket pipe took them, so a writer paused on back-pressure resumes no earlier
+                // than it would have without this pipe.
+                var sent = result.Buffer.IsEmpty || !(await transport.FlushAsync()).IsCompleted;
                 reader.AdvanceTo(result.Buffer.End);
-                if (!result.Buffer.IsEmpty && (await transport.FlushAsync()).IsCompleted)
+                if (!sent)
                 {
                     break; // the socket is gone: the writer's next flush reports it completed
                 }

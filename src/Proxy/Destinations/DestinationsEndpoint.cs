@@ -65,17 +65,26 @@ internal sealed class DestinationsEndpoint(IProxyStateLookup proxyState, Destina
         }
 
         var peer = context.Connection.RemoteIpAddress?.Unmapped().ToString() ?? "unknown";
-        if (store.Set(clusterId, destinationId, state.Value, peer, () => proxyState.TryGetCluster(clusterId, out var now) && now.Destinations.ContainsKey(destinationId)) is not var (previous, saved))
+        return SetAsync(context, clusterId, destinationId, state.Value, peer);
+    }
+
+    private async Task SetAsync(HttpContext context, string clusterId, string destinationId, RuntimeState state, string peer)
+    {
+        // On the thread pool: the store writes its file with an fsync, which must not hold up a socket event thread
+        // (inline scheduling runs this request on one).
+        var outcome = await Task.Run(() => store.Set(clusterId, destinationId, state, peer, () => proxyState.TryGetCluster(clusterId, out var now) && now.Destinations.ContainsKey(destinationId)));
+        if (outcome is not var (previous, saved))
         {
-            return WriteAsync(context, 404, Error($"no destination '{destinationId}' in cluster '{clusterId}' any more: a configuration edit removed it"));
+            await WriteAsync(context, 404, Error($"no destination '{destinationId}' in cluster '{clusterId}' any more: a configuration edit removed it"));
+            return;
         }
 
-        return WriteAsync(context, 200, new JsonObject
+        await WriteAsync(context, 200, new JsonObject
         {
             ["cluster"] = clusterId,
             ["destination"] = destinationId,
             ["previous"] = DestinationStateStore.Label(previous),
-            ["state"] = DestinationStateStore.Label(state.Value),
+            ["state"] = DestinationStateStore.Label(state),
             ["saved"] = saved,
         });
     }

@@ -140,4 +140,31 @@ public sealed class SendCoalescingPipeWriterTests
         Assert.True(await Eventually.HoldsAsync(async () => (await writer.WriteAsync("more;"u8.ToArray())).IsCompleted, Deadline));
         await writer.DrainAsync().WaitAsync(Deadline);
     }
+
+    [Fact]
+    public async Task A_pump_held_by_a_client_that_does_not_read_ends_when_the_socket_goes()
+    {
+        // A socket pipe that is full after 1 KB and never read: the pump waits in its flush, the writer behind it.
+        var socket = new Pipe(new PipeOptions(pauseWriterThreshold: 1024, resumeWriterThreshold: 512, useSynchronizationContext: false));
+        var writer = new SendCoalescingPipeWriter(socket.Writer, () => true, MemoryPool<byte>.Shared);
+        var writing = Task.Run(async () =>
+        {
+            for (var i = 0; i < 100; i++)
+            {
+                if ((await writer.WriteAsync(new byte[1000])).IsCompleted)
+                {
+                    return i;
+                }
+            }
+
+            return 100;
+        });
+        Assert.False(await Eventually.HoldsAsync(() => Task.FromResult(writing.IsCompleted), TimeSpan.FromMilliseconds(300)));
+
+        // Kestrel aborts the connection: the socket's side completes.
+        socket.Reader.Complete();
+        Assert.InRange(await writing.WaitAsync(Deadline), 1, 99);
+        writer.Complete();
+        await writer.DrainAsync().WaitAsync(Deadline);
+    }
 }
