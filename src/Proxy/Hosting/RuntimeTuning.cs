@@ -37,8 +37,11 @@ internal static class RuntimeTuning
     {
         // The key, not IOptions<ConnectionsOptions>: Kestrel's transport options are built with the application, before
         // start-up validation reports a bad Connections value by its key (reading Value here would throw it unreported).
+        // Unset or malformed (which that validation then reports), the options' own default applies.
         services.AddOptions<SocketTransportOptions>().Configure<IConfiguration>((socket, configuration) =>
-            socket.UnsafePreferInlineScheduling = (!bool.TryParse(configuration[$"{ConnectionsOptions.SectionName}:{nameof(ConnectionsOptions.InlineScheduling)}"], out var inline) || inline)
+            socket.UnsafePreferInlineScheduling = (bool.TryParse(configuration[$"{ConnectionsOptions.SectionName}:{nameof(ConnectionsOptions.InlineScheduling)}"], out var inline)
+                    ? inline
+                    : new ConnectionsOptions().InlineScheduling)
                 && PreferInlineScheduling(Environment.GetEnvironmentVariable(InlineCompletions)));
         return services;
     }
