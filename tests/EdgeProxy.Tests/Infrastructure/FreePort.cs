@@ -7,8 +7,8 @@ public static class FreePort
 {
     // Below Linux's ephemeral range (32768–60999 by default), from which the kernel hands out every port-0 listener
     // and every outgoing connection's port: a port picked there can be taken by some other socket between this check
-    // and the proxy process binding it (a proxy that then failed to bind was seen answering /readyz through another
-    // test's process on the same admin port). Picked from a counter, two calls in this test process never collide.
+    // and the proxy process binding it (CI once saw a proxy come up ready, then refuse on its picked HTTP port).
+    // Picked from a counter, two calls in this test process never collide.
     private const int First = 20000;
     private const int Count = 12000;
     private static int s_next = Random.Shared.Next(Count);
