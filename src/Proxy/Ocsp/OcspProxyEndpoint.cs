@@ -67,8 +67,7 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
     {
         try
         {
-            var id = OcspCodec.DecodeRequest(request);
-            return stapler.Stapleable.FirstOrDefault(c => c.Id!.Matches(id));
+            return stapler.FindServed(OcspCodec.DecodeRequest(request));
         }
         catch (AsnContentException)
         {

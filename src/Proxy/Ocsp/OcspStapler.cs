@@ -42,6 +42,16 @@ internal sealed partial class OcspStapler(
 
     public IEnumerable<OcspCertificate> Stapleable => Certificates.Where(c => c.CanStaple);
 
+    /// <summary>
+    /// The served certificate that <paramref name="id"/> is about: a known one, else one found again in the
+    /// configuration. The TLS stack asks about a renewed certificate as soon as it serves it, which can be before this
+    /// service has followed the renewal (while the first round is still being fetched); refused, it would not ask
+    /// again for minutes. A certificate found this way is not kept: following the renewal finds it again.
+    /// </summary>
+    public OcspCertificate? FindServed(OcspCodec.CertificateId id) =>
+        Stapleable.FirstOrDefault(c => c.Id!.Matches(id))
+        ?? Discover(configuration, environment, options.Value).FirstOrDefault(c => c.CanStaple && c.Id!.Matches(id));
+
     public override Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var certificate in Certificates)
