@@ -1,3 +1,4 @@
+using System.Security.Cryptography.X509Certificates;
 using EdgeProxy.Common;
 using EdgeProxy.Middleware.ClientIp;
 using Microsoft.AspNetCore.Server.Kestrel;
@@ -42,6 +43,12 @@ internal sealed class OriginPullEndpointSetup(IOptions<OriginPullOptions> option
             var verification = connection.Features.Get<IPeerVerificationFeature>() as OriginPullVerification
                 ?? throw new InvalidOperationException("a public HTTPS connection lacks its origin-pull verification feature");
             ssl.ClientCertificateRequired = true;
+            // The TLS stack checks a client certificate's chain itself before the callback (whose verdict ignores it):
+            // left to its defaults it would download the issuers and revocation lists the certificate names,
+            // synchronously on the connection's event thread, at addresses any client chooses. A new policy per
+            // connection: the TLS stack adds the client's own intermediates to it.
+            ssl.CertificateRevocationCheckMode = X509RevocationMode.NoCheck;
+            ssl.CertificateChainPolicy = new X509ChainPolicy { RevocationMode = X509RevocationMode.NoCheck, DisableCertificateDownloads = true };
             // Also called without a certificate, unlike Kestrel's ClientCertificateValidation: "missing" is counted too.
             ssl.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
             {

@@ -30,9 +30,10 @@ public sealed class ClientCertificatePki
     }
 
     /// <summary>A client certificate signed by this CA: its PEM files, and the certificate with its key for .NET clients.</summary>
-    public async Task<ClientCertificate> IssueAsync(string name)
+    /// <param name="extensions">More <c>openssl x509 -extfile</c> lines (e.g. <c>authorityInfoAccess=…</c>).</param>
+    public async Task<ClientCertificate> IssueAsync(string name, string extensions = "")
     {
-        await File.WriteAllTextAsync(Path.Combine(_directory, name + ".ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n");
+        await File.WriteAllTextAsync(Path.Combine(_directory, name + ".ext"), "basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n" + extensions);
         await OpenSslAsync(_directory, $"req -new -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout {name}.key -out {name}.csr -subj /CN={name}");
         await OpenSslAsync(_directory, $"x509 -req -in {name}.csr -CA {_name}-ca.crt -CAkey {_name}-ca.key -CAcreateserial -days 30 -extfile {name}.ext -out {name}.crt");
         var certificatePath = Path.Combine(_directory, name + ".crt");

@@ -192,6 +192,31 @@ public sealed class AuthenticatedOriginPullsTests : IAsyncLifetime
         Assert.Equal(1, (await StatusAsync(proxy))["refused"]!.GetValue<long>());
     }
 
+    [RequiresCommandFact("openssl")]
+    public async Task A_client_certificate_naming_download_addresses_makes_the_handshake_fetch_nothing()
+    {
+        // Anyone can present a certificate whose issuer the proxy does not know and that names where to download it
+        // (and a revocation list). The TLS stack's own chain check, before the proxy's, would fetch those synchronously
+        // on the connection's event thread: a client choosing a slow address would stall every connection there.
+        var fetched = 0;
+        var (recorder, recorderUri) = await LoopbackApp.StartAsync(context =>
+        {
+            Interlocked.Increment(ref fetched);
+            context.Response.StatusCode = 404;
+            return Task.CompletedTask;
+        });
+        await using var _ = recorder;
+        var lure = await _other.IssueAsync("lure", $"authorityInfoAccess=caIssuers;URI:{recorderUri}ca.crt\ncrlDistributionPoints=URI:{recorderUri}ca.crl\n");
+        await using var backend = await TestBackend.StartAsync("app");
+        await using var proxy = await ProxyUnderTest.StartAsync(ConfigFor(backend, "Verify"));
+
+        // openssl as the client: .NET's client would itself fetch the issuer to send the chain.
+        Assert.Contains("HTTP/1.1 200", (await PullAsync(proxy, lure)).Output);
+        Assert.Equal("127.0.0.1", backend.LastHeaders!["X-Real-IP"].ToString());
+        Assert.Equal(1, (await StatusAsync(proxy))["refused"]!.GetValue<long>());
+        Assert.Equal(0, Volatile.Read(ref fetched));
+    }
+
     [Fact]
     public async Task A_valid_certificate_does_not_make_an_untrusted_address_trusted()
     {
