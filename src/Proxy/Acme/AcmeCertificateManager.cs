@@ -147,6 +147,9 @@ internal sealed partial class AcmeCertificateManager(
             using AsymmetricAlgorithm key = state.Options.KeyType == AcmeKeyType.Rsa2048 ? RSA.Create(2048) : ECDsa.Create(ECCurve.NamedCurves.nistP256);
             var client = await clients.GetAsync(cancellationToken);
             var chain = await client.OrderAsync(names, key, responder, cancellationToken);
+            // The order's last answer continues on a socket's event thread; what follows builds a certificate context
+            // and syncs files to disk: on the thread pool.
+            await Task.Yield();
             var keyPem = key.ExportPkcs8PrivateKeyPem();
             var issued = AcmeIssuedCertificate.FromPem(chain, keyPem);
             // Served by the names it carries: it must carry exactly the ones ordered, and be in date.

@@ -153,7 +153,8 @@ internal sealed partial class CloudflareRangeRefresher : BackgroundService
             Swap(fetched!);
             _state = _state with { LastSuccessAt = now, ConsecutiveFailures = 0 };
             _staleWarned = false;
-            SaveCache(fetched!);
+            // On the thread pool: after the fetch this continues on a socket's event thread, and the write syncs to disk.
+            await Task.Run(() => SaveCache(fetched!), CancellationToken.None);
             if (changed)
             {
                 LogAccepted(fetched!.Ranges.Count);

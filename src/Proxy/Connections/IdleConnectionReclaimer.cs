@@ -74,6 +74,13 @@ internal sealed partial class IdleConnectionReclaimer(
             return;
         }
 
+        if (Limit is { } atLimit && Interlocked.Read(ref _current) >= atLimit || (ReclaimAboveMemory is not null && memory.WorkingSet > ReclaimAboveMemory))
+        {
+            // Admission may scan the open connections under a lock: not on a socket's event thread, where this runs
+            // after a PROXY protocol header was read.
+            await Task.Yield();
+        }
+
         var tracked = new TrackedConnection(connection, timeProvider.GetTimestamp());
         if (!TryAdmit(tracked))
         {

@@ -22,6 +22,7 @@ using EdgeProxy.ReverseProxy;
 using EdgeProxy.Shutdown;
 using EdgeProxy.Tls;
 using EdgeProxy.Tracing;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 using Yarp.ReverseProxy.Transforms;
 
@@ -105,6 +106,9 @@ internal static class EdgeProxyApplication
         // It logs a Warning on every run of a degraded check, i.e. on every probe and status poll; ReadinessSpells
         // logs each degraded spell once instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error);
+        // Request code runs on the sockets' event threads (inline scheduling): when stdout stalls (journald or docker
+        // not reading), a full console queue drops lines (and says how many) instead of holding those threads up.
+        builder.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
         builder.Services.AddSingleton(command);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddInlineScheduling();

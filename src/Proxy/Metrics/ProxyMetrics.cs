@@ -74,6 +74,8 @@ internal sealed class ProxyMetrics : IDisposable
 
     internal async Task WriteAsync(HttpContext context, IEnumerable<IMetricsPublisher> publishers)
     {
+        // Off the admin connection's event thread: publishers and the process statistics read files under /proc.
+        await Task.Yield();
         foreach (var publisher in publishers)
         {
             publisher.Publish();

@@ -30,6 +30,10 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
         {
             var (fetched, _) = await responder.FetchAsync(certificate, request, context.RequestAborted);
             response = fetched is not null && stapler.Accept(certificate, fetched) is not null ? fetched : null;
+            if (response is not null)
+            {
+                await stapler.KeepAsync(certificate, response);
+            }
         }
 
         if (response is null)

@@ -169,6 +169,7 @@ internal sealed partial class OcspStapler(
         {
             if (Accept(certificate, response, out var invalid) is { } accepted)
             {
+                await KeepAsync(certificate, response);
                 _schedule.Succeeded(certificate, accepted, now);
                 return;
             }
@@ -188,8 +189,14 @@ internal sealed partial class OcspStapler(
         LogFetchFailed(certificate.Key, certificate.ResponderUrl!, error ?? "", certificate.State.Kind);
     }
 
-    /// <summary>Takes a DER response about <paramref name="certificate"/> if it is usable (held, kept on disk); returns what it said.</summary>
+    /// <summary>Takes a DER response about <paramref name="certificate"/> if it is usable (held); returns what it said.</summary>
     internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response) => Accept(certificate, response, out _);
+
+    /// <summary>
+    /// Keeps an accepted response on disk, on the thread pool: its callers continue on a socket's event thread after the
+    /// fetch, and the write syncs to disk.
+    /// </summary>
+    internal Task KeepAsync(OcspCertificate certificate, byte[] response) => Task.Run(() => cache.Save(certificate, response), CancellationToken.None);
 
     /// <param name="invalid">The answer was refused as unbelievable (the state says so), not merely unusable.</param>
     internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response, out bool invalid)
@@ -221,7 +228,6 @@ internal sealed partial class OcspStapler(
         };
         var previous = certificate.State;
         certificate.State = new OcspState(kind, answer.ThisUpdate, answer.NextUpdate, answer.RevokedAt, HandedToTlsAt: previous.HandedToTlsAt, Response: response);
-        cache.Save(certificate, response);
         if (previous.Kind != kind && kind == OcspStateKind.StapledGood)
         {
             LogGood(certificate.Key, answer.ThisUpdate, answer.NextUpdate);

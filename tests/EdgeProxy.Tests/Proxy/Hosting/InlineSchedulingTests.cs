@@ -4,6 +4,7 @@ using EdgeProxy.Hosting;
 using EdgeProxy.Tests.Infrastructure;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace EdgeProxy.Tests.Proxy.Hosting;
@@ -32,6 +33,13 @@ public sealed class InlineSchedulingTests
         config["EdgeProxy"]!["Connections"] = new JsonObject { ["InlineScheduling"] = false };
         await using var off = await ProxyUnderTest.StartAsync(config);
         Assert.False(off.Services.GetRequiredService<IOptions<SocketTransportOptions>>().Value.UnsafePreferInlineScheduling);
+    }
+
+    [Fact]
+    public async Task A_full_console_queue_drops_lines_instead_of_holding_up_event_threads()
+    {
+        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/"));
+        Assert.Equal(ConsoleLoggerQueueFullMode.DropWrite, proxy.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.QueueFullMode);
     }
 
     [Fact]
