@@ -14,6 +14,7 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
 {
     public const int DefaultMaxTrackedClients = 100_000;
     private readonly ConcurrentDictionary<UInt128, Bucket> _buckets = new();
+    private readonly Lock _sweeping = new();
 
     public double PermitsPerSecond { get; } = permitsPerSecond;
 
@@ -28,9 +29,18 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
         var now = timeProvider.GetTimestamp();
         if (!_buckets.TryGetValue(key, out var bucket))
         {
-            if (_buckets.Count >= maxTrackedClients)
+            // One sweep at a time (this runs on a socket's event thread): a request arriving meanwhile adds its bucket,
+            // the bound is only briefly exceeded.
+            if (_buckets.Count >= maxTrackedClients && _sweeping.TryEnter())
             {
-                Sweep(now);
+                try
+                {
+                    Sweep(now);
+                }
+                finally
+                {
+                    _sweeping.Exit();
+                }
             }
 
             bucket = _buckets.GetOrAdd(key, static (_, state) => new Bucket(state.burst, state.now), (burst: (double)Burst, now));
@@ -69,21 +79,36 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
         {
             lock (bucket)
             {
-                Refill(bucket, now);
-                if (bucket.Tokens >= Burst)
+                // Full by now? Not refilled here: Last stays the client's last request, which the second pass goes by.
+                if (bucket.Tokens + (timeProvider.GetElapsedTime(bucket.Last, now).TotalSeconds * PermitsPerSecond) >= Burst)
                 {
                     _buckets.TryRemove(key, out _);
                 }
             }
         }
 
-        if (_buckets.Count >= maxTrackedClients)
+        // Busy clients (a flood of addresses each spending tokens) leave few full buckets: then drop the least recently
+        // used half too, so the next sweep is at least a tenth of the bound in new clients away, never one per client.
+        // Older than a sampled median instead of sorted: one pass over the table.
+        if (_buckets.Count >= maxTrackedClients * 9L / 10)
         {
-            foreach (var key in _buckets.OrderBy(p => p.Value.Last).Take(_buckets.Count / 2).Select(p => p.Key).ToList())
+            var cutoff = MedianLastUse();
+            foreach (var (key, bucket) in _buckets)
             {
-                _buckets.TryRemove(key, out _);
+                if (Volatile.Read(ref bucket.Last) <= cutoff)
+                {
+                    _buckets.TryRemove(key, out _);
+                }
             }
         }
+    }
+
+    private long MedianLastUse()
+    {
+        var step = Math.Max(1, _buckets.Count / 1024);
+        var sample = _buckets.Where((_, i) => i % step == 0).Select(p => Volatile.Read(ref p.Value.Last)).ToArray();
+        Array.Sort(sample);
+        return sample.Length == 0 ? long.MinValue : sample[sample.Length / 2];
     }
 
     private sealed class Bucket(double tokens, long last)

@@ -51,6 +51,26 @@ public sealed class AccessControlUnitTests
     }
 
     [Fact]
+    public void A_sweep_that_finds_few_idle_clients_still_makes_room_for_many_new_ones()
+    {
+        // A flood of addresses, each spending its tokens, and one idle client: dropping only the idle one would leave
+        // the table full, and every next newcomer would scan it again.
+        var limiter = new ClientIpRateLimiter(1, 1, _clock, maxTrackedClients: 100);
+        Assert.True(limiter.AttemptAcquire(Address("203.0.113.1")).IsAcquired);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        for (var i = 0; i < 99; i++)
+        {
+            Assert.True(limiter.AttemptAcquire(Address(i)).IsAcquired);
+            _clock.Advance(TimeSpan.FromMilliseconds(1));
+        }
+
+        Assert.Equal(100, limiter.TrackedClients);
+        Assert.True(limiter.AttemptAcquire(Address("203.0.113.2")).IsAcquired);
+        Assert.InRange(limiter.TrackedClients, 40, 60);
+        Assert.False(limiter.AttemptAcquire(Address(98)).IsAcquired); // the most recent busy clients are still limited
+    }
+
+    [Fact]
     public void The_brute_force_table_is_bounded_and_other_clients_are_not_locked()
     {
         var guard = new BruteForceGuard(_clock, maxTrackedClients: 20);
