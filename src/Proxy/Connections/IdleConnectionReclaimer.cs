@@ -31,6 +31,8 @@ internal sealed partial class IdleConnectionReclaimer(
     private readonly ConcurrentDictionary<TrackedConnection, byte> _connections = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<IPAddress, int> _perUntrustedPeer = new();
     private readonly Lock _admission = new();
+    private readonly IdleCandidates _anyIdle = new(static _ => true);
+    private readonly IdleCandidates _servedIdle = new(static connection => connection.Served);
     private long _current;
     private long _reclaimed;
     private long _refused;
@@ -175,16 +177,7 @@ internal sealed partial class IdleConnectionReclaimer(
     /// </summary>
     private bool ReclaimLongestIdle(bool servedOnly)
     {
-        TrackedConnection? longest = null;
-        foreach (var (candidate, _) in _connections)
-        {
-            if (candidate.IsIdle && (candidate.Served || !servedOnly) && (longest is null || candidate.IdleSince < longest.IdleSince))
-            {
-                longest = candidate;
-            }
-        }
-
-        if (longest is null)
+        if ((servedOnly ? _servedIdle : _anyIdle).Take(_connections) is not { } longest)
         {
             return false;
         }
