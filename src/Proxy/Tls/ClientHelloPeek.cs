@@ -16,6 +16,7 @@ internal sealed class ClientHelloPeek(TimeSpan timeout, TimeProvider timeProvide
     {
         var input = connection.Transport.Input;
         var hello = TlsClientHello.Empty;
+        var reader = new TlsClientHelloReader();
         using (var deadline = new CancellationTokenSource(timeout, timeProvider))
         {
             try
@@ -23,7 +24,7 @@ internal sealed class ClientHelloPeek(TimeSpan timeout, TimeProvider timeProvide
                 while (true)
                 {
                     var result = await input.ReadAsync(deadline.Token);
-                    if (TlsClientHello.TryRead(result.Buffer, out hello) || result.IsCompleted)
+                    if (reader.TryRead(result.Buffer, out hello) || result.IsCompleted)
                     {
                         // Nothing consumed: TLS reads the same bytes.
                         input.AdvanceTo(result.Buffer.Start);

@@ -14,54 +14,17 @@ internal sealed record TlsClientHello(string? ServerName, IReadOnlyList<SslAppli
     public static readonly TlsClientHello Empty = new(null, []);
 
     /// <summary>A TLS record's plaintext is at most 2^14 bytes (RFC 8446 5.1); a longer one is no ClientHello.</summary>
-    private const int MaxRecordLength = 16384;
+    internal const int MaxRecordLength = 16384;
 
     /// <summary>How much is read before giving up on a hello: two full records, far beyond any real (even post-quantum) hello.</summary>
     internal const int MaxBytes = 2 * (5 + MaxRecordLength);
 
     /// <summary>
     /// Whether <paramref name="buffer"/> holds all that will be read of the hello: the whole first handshake message, or
-    /// bytes that are no hello (then <see cref="Empty"/>, or what was read before them). False: read more.
+    /// bytes that are no hello (then <see cref="Empty"/>, or what was read before them). False: read more. For bytes
+    /// arriving in pieces, <see cref="TlsClientHelloReader"/> takes each piece once.
     /// </summary>
-    public static bool TryRead(ReadOnlySequence<byte> buffer, out TlsClientHello hello)
-    {
-        hello = Empty;
-        var data = buffer.Slice(0, Math.Min(buffer.Length, MaxBytes)).ToArray();
-        var handshake = new byte[data.Length];
-        var handshakeLength = 0;
-        var at = 0;
-        while (at + 5 <= data.Length)
-        {
-            var length = (data[at + 3] << 8) | data[at + 4];
-            if (data[at] != 22 || length > MaxRecordLength)
-            {
-                hello = Parse(handshake.AsSpan(0, handshakeLength));
-                return true;
-            }
-
-            if (at + 5 + length > data.Length)
-            {
-                break;
-            }
-
-            data.AsSpan(at + 5, length).CopyTo(handshake.AsSpan(handshakeLength));
-            handshakeLength += length;
-            at += 5 + length;
-            if (handshakeLength >= 4 && handshakeLength >= 4 + ((handshake[1] << 16) | (handshake[2] << 8) | handshake[3]))
-            {
-                hello = Parse(handshake.AsSpan(0, handshakeLength));
-                return true;
-            }
-        }
-
-        if (data.Length > 0 && data[0] != 22 || buffer.Length >= MaxBytes)
-        {
-            hello = Parse(handshake.AsSpan(0, handshakeLength));
-            return true;
-        }
-
-        return false;
-    }
+    public static bool TryRead(ReadOnlySequence<byte> buffer, out TlsClientHello hello) => new TlsClientHelloReader().TryRead(buffer, out hello);
 
     /// <summary>The name and protocols of a ClientHello handshake message (bounds-checked: what a cut or bad field leaves is kept).</summary>
     internal static TlsClientHello Parse(ReadOnlySpan<byte> h)

@@ -83,6 +83,35 @@ public sealed class TlsClientHelloTests
     }
 
     [Fact]
+    public void A_hello_arriving_a_byte_at_a_time_is_read_once_not_once_per_byte()
+    {
+        // A hello as long as allowed, in the tiniest records, each byte its own read: read again from the start at every
+        // byte, it would cost two copies of up to 32 KB per byte, gigabytes for one connection.
+        var handshake = Hello("slow.example.com", [.. Enumerable.Range(0, 2000).Select(i => $"p{i}"), "h2"])[5..];
+        var records = new List<byte>();
+        for (var at = 0; at < handshake.Length; at += 7)
+        {
+            var part = handshake[at..Math.Min(handshake.Length, at + 7)];
+            records.AddRange([22, 3, 1, 0, (byte)part.Length, .. part]);
+        }
+
+        byte[] all = [.. records];
+        Assert.InRange(all.Length, 16_384, TlsClientHello.MaxBytes);
+        var reader = new TlsClientHelloReader();
+        TlsClientHello? hello = null;
+        var allocated = GC.GetAllocatedBytesForCurrentThread();
+        for (var length = 1; length <= all.Length && hello is null; length++)
+        {
+            hello = reader.TryRead(new ReadOnlySequence<byte>(all, 0, length), out var read) ? read : null;
+        }
+
+        allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
+        Assert.Equal("slow.example.com", hello?.ServerName);
+        Assert.Equal(SslApplicationProtocol.Http2, hello!.ApplicationProtocols[^1]);
+        Assert.True(allocated < 4 * all.Length + 1_000_000, $"{allocated} bytes allocated to read a {all.Length}-byte hello");
+    }
+
+    [Fact]
     public void A_record_longer_than_tls_allows_ends_the_read_with_nothing()
     {
         // The 8 bytes that made Kestrel's own reader log an error (a length from 0x8000 up).
