@@ -89,15 +89,16 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
 
         // Busy clients (a flood of addresses each spending tokens) leave few full buckets: then drop the least recently
         // used half too, so the next sweep is at least a tenth of the bound in new clients away, never one per client.
-        // Older than a sampled median instead of sorted: one pass over the table.
+        // Older than a sampled median instead of sorted: passes over the table, no sort.
         if (_buckets.Count >= maxTrackedClients * 9L / 10)
         {
             var cutoff = MedianLastUse();
+            var toRemove = _buckets.Count / 2; // at most: many seen at the very same moment (a coarse clock) are not all dropped
             foreach (var (key, bucket) in _buckets)
             {
-                if (Volatile.Read(ref bucket.Last) <= cutoff)
+                if (toRemove > 0 && Volatile.Read(ref bucket.Last) <= cutoff && _buckets.TryRemove(key, out _))
                 {
-                    _buckets.TryRemove(key, out _);
+                    toRemove--;
                 }
             }
         }

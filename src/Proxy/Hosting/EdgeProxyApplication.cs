@@ -107,8 +107,12 @@ internal static class EdgeProxyApplication
         // logs each degraded spell once instead.
         builder.Logging.AddFilter("Microsoft.Extensions.Diagnostics.HealthChecks.DefaultHealthCheckService", LogLevel.Error);
         // Request code runs on the sockets' event threads (inline scheduling): when stdout stalls (journald or docker
-        // not reading), a full console queue drops lines (and says how many) instead of holding those threads up.
-        builder.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
+        // not reading), a full console queue drops lines (and says how many) instead of holding those threads up,
+        // unless the operator chose otherwise (Logging:Console:QueueFullMode).
+        if (builder.Configuration["Logging:Console:QueueFullMode"] is null)
+        {
+            builder.Services.Configure<ConsoleLoggerOptions>(console => console.QueueFullMode = ConsoleLoggerQueueFullMode.DropWrite);
+        }
         builder.Services.AddSingleton(command);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddInlineScheduling();

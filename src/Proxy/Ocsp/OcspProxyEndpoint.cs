@@ -15,7 +15,7 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
         var request = HttpMethods.IsPost(context.Request.Method)
             ? await ReadBodyAsync(context.Request, context.RequestAborted)
             : DecodeGetPath(context.Request.Path.Value ?? "", stapler.Stapleable.Select(c => c.ResponderUrl!));
-        var certificate = Find(request);
+        var certificate = await FindAsync(request);
         if (certificate is null)
         {
             LogUnknownRequest(context.Request.Method, $"{context.Request.Host}{context.Request.Path}", request.Length);
@@ -32,7 +32,7 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
             response = fetched is not null && stapler.Accept(certificate, fetched) is not null ? fetched : null;
             if (response is not null)
             {
-                await stapler.KeepAsync(certificate, response);
+                await stapler.KeepAsync(certificate);
             }
         }
 
@@ -67,16 +67,19 @@ internal sealed partial class OcspProxyEndpoint(OcspStapler stapler, OcspRespond
         return body.ToArray();
     }
 
-    private OcspCertificate? Find(byte[] request)
+    private async Task<OcspCertificate?> FindAsync(byte[] request)
     {
+        OcspCodec.CertificateId id;
         try
         {
-            return stapler.FindServed(OcspCodec.DecodeRequest(request));
+            id = OcspCodec.DecodeRequest(request);
         }
         catch (AsnContentException)
         {
             return null; // not an OCSP request
         }
+
+        return await stapler.FindServedAsync(id);
     }
 
     [LoggerMessage(EventId = EventIds.OcspUnknownProxyRequest, EventName = "OcspUnknownProxyRequest", Level = LogLevel.Warning, Message = "OCSP proxy: a {Method} request for {Target} ({Length} bytes) is about no served certificate; refused.")]

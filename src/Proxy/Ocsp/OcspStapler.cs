@@ -32,6 +32,9 @@ internal sealed partial class OcspStapler(
     // Taken before the certificates are first looked at: a renewal while the first answers are fetched is followed too.
     private readonly Task _firstRenewal = changes.Next;
 
+    // The renewals _certificates shows: fewer than announced while a renewed certificate is (about to be) served.
+    private long _followedRenewals = changes.Announced;
+
     private volatile IReadOnlyList<OcspCertificate> _certificates = Discover(configuration, environment, options.Value);
 
     /// <summary>The certificates served now: found at start, found again after every renewal.</summary>
@@ -43,14 +46,28 @@ internal sealed partial class OcspStapler(
     public IEnumerable<OcspCertificate> Stapleable => Certificates.Where(c => c.CanStaple);
 
     /// <summary>
-    /// The served certificate that <paramref name="id"/> is about: a known one, else one found again in the
-    /// configuration. The TLS stack asks about a renewed certificate as soon as it serves it, which can be before this
-    /// service has followed the renewal (while the first round is still being fetched); refused, it would not ask
-    /// again for minutes. A certificate found this way is not kept: following the renewal finds it again.
+    /// The served certificate that <paramref name="id"/> is about: a known one, else, while a renewal is underway that
+    /// this service has not followed yet (e.g. while the first round is still being fetched), one found again in the
+    /// configuration: the TLS stack asks about a renewed certificate as soon as it serves it and, refused, would not ask
+    /// again for minutes. Outside that window an unknown certificate costs nothing but the lookup. A certificate found
+    /// this way is not kept: following the renewal finds it again.
     /// </summary>
-    public OcspCertificate? FindServed(OcspCodec.CertificateId id) =>
-        Stapleable.FirstOrDefault(c => c.Id!.Matches(id))
-        ?? Discover(configuration, environment, options.Value).FirstOrDefault(c => c.CanStaple && c.Id!.Matches(id));
+    public async Task<OcspCertificate?> FindServedAsync(OcspCodec.CertificateId id)
+    {
+        if (Stapleable.FirstOrDefault(c => c.Id!.Matches(id)) is { } known)
+        {
+            return known;
+        }
+
+        if (changes.Announced == Interlocked.Read(ref _followedRenewals))
+        {
+            return null;
+        }
+
+        // Reads and parses the certificate files: on the thread pool, not the OCSP listener's event thread.
+        var found = await Task.Run(() => Discover(configuration, environment, options.Value));
+        return found.FirstOrDefault(c => c.CanStaple && c.Id!.Matches(id));
+    }
 
     public override Task StartAsync(CancellationToken cancellationToken)
     {
@@ -124,12 +141,14 @@ internal sealed partial class OcspStapler(
     /// </summary>
     private async Task FollowRenewalAsync(CancellationToken cancellationToken)
     {
+        var announced = changes.Announced;
         var current = _certificates;
         var found = Discover(configuration, environment, options.Value)
             .Select(f => current.FirstOrDefault(c => c.Key == f.Key && c.Leaf.RawData.AsSpan().SequenceEqual(f.Leaf.RawData)) ?? f)
             .ToList();
         var added = found.Where(c => !current.Contains(c) && c.CanStaple).ToList();
         _certificates = found;
+        Interlocked.Exchange(ref _followedRenewals, announced);
         _schedule.Retain(found);
         foreach (var certificate in found.Except(current))
         {
@@ -169,7 +188,7 @@ internal sealed partial class OcspStapler(
         {
             if (Accept(certificate, response, out var invalid) is { } accepted)
             {
-                await KeepAsync(certificate, response);
+                await KeepAsync(certificate);
                 _schedule.Succeeded(certificate, accepted, now);
                 return;
             }
@@ -193,10 +212,19 @@ internal sealed partial class OcspStapler(
     internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response) => Accept(certificate, response, out _);
 
     /// <summary>
-    /// Keeps an accepted response on disk, on the thread pool: its callers continue on a socket's event thread after the
-    /// fetch, and the write syncs to disk.
+    /// Keeps the response held for <paramref name="certificate"/> on disk, on the thread pool: its callers continue on a
+    /// socket's event thread after the fetch, and the write syncs to disk. What is held when the write runs, so that two
+    /// answers accepted at once leave the later one on disk.
     /// </summary>
-    internal Task KeepAsync(OcspCertificate certificate, byte[] response) => Task.Run(() => cache.Save(certificate, response), CancellationToken.None);
+    internal Task KeepAsync(OcspCertificate certificate) => Task.Run(
+        () =>
+        {
+            if (certificate.State.Response is { } held)
+            {
+                cache.Save(certificate, held);
+            }
+        },
+        CancellationToken.None);
 
     /// <param name="invalid">The answer was refused as unbelievable (the state says so), not merely unusable.</param>
     internal OcspCodec.Answer? Accept(OcspCertificate certificate, byte[] response, out bool invalid)

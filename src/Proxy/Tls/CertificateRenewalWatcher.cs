@@ -71,6 +71,7 @@ internal sealed partial class CertificateRenewalWatcher(
 
             if (_fingerprints.TryGetValue(endpoint.Key, out var previous) && previous != fingerprint && reportChanges)
             {
+                changes.Announce();
                 reloadSource.Reload(endpoint.Key);
                 LogRenewed(endpoint.Key);
                 changes.Notify();

@@ -38,8 +38,15 @@ public sealed class InlineSchedulingTests
     [Fact]
     public async Task A_full_console_queue_drops_lines_instead_of_holding_up_event_threads()
     {
-        await using var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/"));
-        Assert.Equal(ConsoleLoggerQueueFullMode.DropWrite, proxy.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.QueueFullMode);
+        await using (var proxy = await ProxyUnderTest.StartAsync(TestConfig.SingleCluster("http://127.0.0.1:9/")))
+        {
+            Assert.Equal(ConsoleLoggerQueueFullMode.DropWrite, proxy.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.QueueFullMode);
+        }
+
+        var config = TestConfig.SingleCluster("http://127.0.0.1:9/");
+        config["Logging"]!["Console"] = new JsonObject { ["QueueFullMode"] = "Wait" };
+        await using var waiting = await ProxyUnderTest.StartAsync(config);
+        Assert.Equal(ConsoleLoggerQueueFullMode.Wait, waiting.Services.GetRequiredService<IOptions<ConsoleLoggerOptions>>().Value.QueueFullMode);
     }
 
     [Fact]

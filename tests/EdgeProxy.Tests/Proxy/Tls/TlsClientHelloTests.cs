@@ -131,6 +131,70 @@ public sealed class TlsClientHelloTests
     }
 
     [Fact]
+    public void Read_as_it_arrives_in_pieces_it_decides_as_the_whole_read_at_once_would()
+    {
+        // Garbled hellos in several records, arriving in random pieces, each buffer a chain of segments (as a pipe gives).
+        var handshake = Hello("pieces.example.com", "acme-tls/1", "h2")[5..];
+        var random = new Random(11);
+        for (var i = 0; i < 500; i++)
+        {
+            var records = new List<byte>();
+            for (var at = 0; at < handshake.Length; at += 30)
+            {
+                var part = handshake[at..Math.Min(handshake.Length, at + 30)];
+                records.AddRange([22, 3, 1, (byte)(part.Length >> 8), (byte)part.Length, .. part]);
+            }
+
+            byte[] all = [.. records];
+            all[random.Next(all.Length)] = (byte)random.Next(256);
+            var reader = new TlsClientHelloReader();
+            var pieces = new List<byte[]>();
+            for (var at = 0; at < all.Length;)
+            {
+                var piece = all[at..Math.Min(all.Length, at + 1 + random.Next(40))];
+                pieces.Add(piece);
+                at += piece.Length;
+                var received = Segments(pieces);
+                var decided = reader.TryRead(received, out var hello);
+                Assert.Equal(TlsClientHello.TryRead(new ReadOnlySequence<byte>(all[..at]), out var whole), decided);
+                if (decided)
+                {
+                    Assert.Equal((whole.ServerName, whole.ApplicationProtocols.Count), (hello.ServerName, hello.ApplicationProtocols.Count));
+                    break;
+                }
+            }
+        }
+    }
+
+    private static ReadOnlySequence<byte> Segments(List<byte[]> pieces)
+    {
+        var first = new Segment(pieces[0], 0);
+        var last = first;
+        foreach (var piece in pieces.Skip(1))
+        {
+            last = last.Append(piece);
+        }
+
+        return new ReadOnlySequence<byte>(first, 0, last, last.Memory.Length);
+    }
+
+    private sealed class Segment : ReadOnlySequenceSegment<byte>
+    {
+        public Segment(ReadOnlyMemory<byte> memory, long runningIndex)
+        {
+            Memory = memory;
+            RunningIndex = runningIndex;
+        }
+
+        public Segment Append(ReadOnlyMemory<byte> memory)
+        {
+            var next = new Segment(memory, RunningIndex + Memory.Length);
+            Next = next;
+            return next;
+        }
+    }
+
+    [Fact]
     public void Garbled_hellos_throw_nothing()
     {
         var whole = Hello("app.example.com", "h2");
