@@ -65,9 +65,22 @@ internal sealed partial class AccessPolicyHandler(AccessControlState state, Clie
         }
 
         var maxFailures = policy.Options.BasicAuth!.MaxFailuresPerMinute;
-        if (policy.Guard.LockedFor(clientKey.From(client), maxFailures) is { } lockedFor)
+        var key = clientKey.From(client);
+        if (policy.Guard.LockedFor(key, maxFailures) is { } lockedFor)
         {
             return new AccessRefusal(policy, AccessRefusalReason.BruteForce, lockedFor);
+        }
+
+        using var turn = await policy.Guard.TakeTurnAsync(key);
+        if (turn is null)
+        {
+            return new AccessRefusal(policy, AccessRefusalReason.BruteForce, BusyRetryAfter);
+        }
+
+        // Judged again: the attempts this one waited for are counted now.
+        if (policy.Guard.LockedFor(key, maxFailures) is { } lockedSince)
+        {
+            return new AccessRefusal(policy, AccessRefusalReason.BruteForce, lockedSince);
         }
 
         var result = await users.AuthenticateAsync(http.Request.Headers[HeaderNames.Authorization]);
@@ -77,12 +90,17 @@ internal sealed partial class AccessPolicyHandler(AccessControlState state, Clie
                 http.User = result.Principal!;
                 return null;
             case BasicAuthOutcome.Wrong:
-                var lockedOut = policy.Guard.RecordFailure(clientKey.From(client), maxFailures);
+                var lockedOut = policy.Guard.RecordFailure(key, maxFailures);
                 return new AccessRefusal(policy, AccessRefusalReason.Credentials) { LockedOut = lockedOut };
+            case BasicAuthOutcome.Busy:
+                return new AccessRefusal(policy, AccessRefusalReason.BruteForce, BusyRetryAfter);
             default:
                 return new AccessRefusal(policy, AccessRefusalReason.Credentials);
         }
     }
+
+    /// <summary>Retry-After for an attempt refused because too many password checks already wait.</summary>
+    private static readonly TimeSpan BusyRetryAfter = TimeSpan.FromSeconds(1);
 
     [LoggerMessage(EventId = EventIds.AccessLockedOut, EventName = "AccessLockedOut", Level = LogLevel.Warning,
         Message = "Client {Client} locked out by access policy {Policy}: more than {MaxFailures} wrong passwords within a minute; refused with 429 until the minute has passed")]

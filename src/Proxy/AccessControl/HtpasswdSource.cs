@@ -25,6 +25,13 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
     // bcrypt costs tens of milliseconds of CPU: a flood of wrong passwords may use this many threads, no more.
     private static readonly SemaphoreSlim VerifySlots = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
 
+    // Checks waiting for a slot beyond which more are refused as busy (about a second of bcrypt at cost 10 per slot):
+    // the queue of a flood of wrong passwords from many addresses stays short.
+    internal const int MaxPasswordBytes = 255;
+
+    private static readonly int MaxQueued = 16 * Math.Max(1, Environment.ProcessorCount);
+    private static int s_queued;
+
     private volatile Version? _current;
     private byte[] _contentHash = [];
     private long _verifications;
@@ -121,7 +128,9 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
 
         credentials = credentials[..length];
         var colon = credentials.IndexOf((byte)':');
-        if (colon <= 0)
+        // Longer than htpasswd itself accepts (255): wrong without hashing, as SHA-crypt and apr1 cost grows with the
+        // password's length (a 1 KB one costs several times what the file's hash cost promises).
+        if (colon <= 0 || length - colon - 1 > MaxPasswordBytes)
         {
             return ValueTask.FromResult(BasicAuthResult.Wrong);
         }
@@ -153,17 +162,29 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
     /// <summary>Verifies <paramref name="password"/> against <paramref name="stored"/>; <paramref name="user"/> null: not in the file, always wrong.</summary>
     private async ValueTask<BasicAuthResult> VerifyAsync(Version version, RememberKey key, string? user, string stored, byte[] password)
     {
-        await VerifySlots.WaitAsync();
-        Interlocked.Increment(ref _verifications);
         bool right;
         try
         {
-            // Off the socket's event thread (Kestrel runs the pipeline inline there): a bcrypt check takes tens of ms.
-            right = await Task.Run(() => PasswordHash.Verify(stored, password));
+            if (Interlocked.Increment(ref s_queued) > MaxQueued)
+            {
+                return BasicAuthResult.Busy;
+            }
+
+            await VerifySlots.WaitAsync();
+            Interlocked.Increment(ref _verifications);
+            try
+            {
+                // Off the socket's event thread (Kestrel runs the pipeline inline there): a bcrypt check takes tens of ms.
+                right = await Task.Run(() => PasswordHash.Verify(stored, password));
+            }
+            finally
+            {
+                VerifySlots.Release();
+            }
         }
         finally
         {
-            VerifySlots.Release();
+            Interlocked.Decrement(ref s_queued);
             CryptographicOperations.ZeroMemory(password);
         }
 
@@ -208,10 +229,14 @@ internal enum BasicAuthOutcome
     Missing,
     Wrong,
     Ok,
+
+    /// <summary>Not checked: too many checks already wait (refused as a brute-force attempt, to retry shortly).</summary>
+    Busy,
 }
 
 internal readonly record struct BasicAuthResult(BasicAuthOutcome Outcome, ClaimsPrincipal? Principal)
 {
     public static readonly BasicAuthResult Missing = new(BasicAuthOutcome.Missing, null);
     public static readonly BasicAuthResult Wrong = new(BasicAuthOutcome.Wrong, null);
+    public static readonly BasicAuthResult Busy = new(BasicAuthOutcome.Busy, null);
 }

@@ -71,6 +71,30 @@ public sealed class AccessControlUnitTests
     }
 
     [Fact]
+    public async Task A_clients_password_checks_take_turns_and_a_long_queue_is_refused()
+    {
+        var guard = new BruteForceGuard(_clock);
+        var client = Address("203.0.113.7");
+        var first = await guard.TakeTurnAsync(client);
+        Assert.NotNull(first);
+
+        var waiting = Enumerable.Range(1, BruteForceGuard.MaxWaitingPerClient - 1).Select(_ => guard.TakeTurnAsync(client).AsTask()).ToList();
+        Assert.All(waiting, turn => Assert.False(turn.IsCompleted));
+        Assert.Null(await guard.TakeTurnAsync(client)); // one more than may wait
+        Assert.NotNull(await guard.TakeTurnAsync(Address("203.0.113.8"))); // another client has its own turn
+
+        first!.Dispose();
+        var next = await waiting[0];
+        Assert.NotNull(next);
+        Assert.False(waiting[1].IsCompleted);
+        next!.Dispose();
+        foreach (var turn in waiting.Skip(1))
+        {
+            (await turn)!.Dispose();
+        }
+    }
+
+    [Fact]
     public void The_brute_force_table_is_bounded_and_other_clients_are_not_locked()
     {
         var guard = new BruteForceGuard(_clock, maxTrackedClients: 20);

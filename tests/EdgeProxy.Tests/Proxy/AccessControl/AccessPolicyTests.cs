@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using EdgeProxy.AccessControl;
 using EdgeProxy.Tests.Infrastructure;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -117,6 +118,44 @@ public sealed class AccessPolicyTests
 
         Assert.Equal(200, await StatusAsync(trusted, "/admin/x", "203.0.113.5", ("alice", "secret")));
         Assert.StartsWith("Basic ", backend.LastHeaders!["Authorization"].ToString());
+    }
+
+    [Fact]
+    public async Task Wrong_passwords_sent_all_at_once_are_checked_one_at_a_time_and_the_lockout_stops_the_rest()
+    {
+        // Checked in parallel, every attempt would pass the lockout before the first failure counted, and each would
+        // cost a bcrypt check (tens of ms of CPU for a request of a hundred bytes).
+        await using var backend = await TestBackend.StartAsync("b");
+        await using var proxy = await StartAsync(Config(backend, new JsonObject { ["p"] = Policy(htpasswd: "users.htpasswd", maxFailures: 2) }),
+            ["alice:" + BCrypt.Net.BCrypt.HashPassword("secret", 10)]);
+        using var trusted = proxy.HttpFrom(Trusted);
+        var users = proxy.Services.GetRequiredService<AccessControlState>().Current.Policies["p"].Users!;
+        Assert.Equal(401, await StatusAsync(trusted, "/admin/x", "203.0.113.9", ("alice", "warm-up"))); // the path compiled
+
+        // Twenty connections (a client each), opened beforehand: all twenty attempts in flight at once.
+        var clients = Enumerable.Range(0, 20).Select(_ => proxy.HttpFrom(Trusted)).ToList();
+        Assert.All(await Task.WhenAll(clients.Select(client => StatusAsync(client, "/open"))), status => Assert.Equal(200, status));
+        var statuses = await Task.WhenAll(clients.Select((client, i) => StatusAsync(client, "/admin/x", "203.0.113.5", ("alice", $"wrong{i}"))));
+        clients.ForEach(c => c.Dispose());
+
+        Assert.Equal(3, statuses.Count(s => s == 401));
+        Assert.Equal(17, statuses.Count(s => s == 429));
+        Assert.Equal(1 + 3, users.Verifications);
+        // Another client is not held up by that one's queue.
+        Assert.Equal(200, await StatusAsync(trusted, "/admin/x", "203.0.113.6", ("alice", "secret")));
+    }
+
+    [Fact]
+    public async Task A_password_longer_than_htpasswd_accepts_is_wrong_without_being_hashed()
+    {
+        await using var backend = await TestBackend.StartAsync("b");
+        await using var proxy = await StartAsync(Config(backend, new JsonObject { ["p"] = Policy(htpasswd: "users.htpasswd") }), [ShaLine("alice", new string('s', 255))]);
+        using var trusted = proxy.HttpFrom(Trusted);
+        var users = proxy.Services.GetRequiredService<AccessControlState>().Current.Policies["p"].Users!;
+
+        Assert.Equal(200, await StatusAsync(trusted, "/admin/x", "203.0.113.5", ("alice", new string('s', 255))));
+        Assert.Equal(401, await StatusAsync(trusted, "/admin/x", "203.0.113.5", ("alice", new string('s', 256))));
+        Assert.Equal(1, users.Verifications);
     }
 
     [Fact]
