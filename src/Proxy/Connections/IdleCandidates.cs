@@ -6,11 +6,14 @@ namespace EdgeProxy.Connections;
 /// scan each under the admission lock). Used only under <see cref="IdleConnectionReclaimer"/>'s admission lock. An entry
 /// is taken only while still idle since the moment the scan saw: a connection that has served a request since, or
 /// turned idle after the scan, is idle since later than every entry left, so the oldest entry is still the
-/// longest-idle connection of all; the next scan finds the others.
+/// longest-idle connection of all; the next scan finds the others. A scan that found none is repeated only once
+/// <paramref name="signal"/> says a connection may have become idle since.
 /// </summary>
-internal sealed class IdleCandidates(Func<TrackedConnection, bool> eligible)
+internal sealed class IdleCandidates(Func<TrackedConnection, bool> eligible, IdleSignal signal)
 {
     internal const int BatchSize = 64;
+
+    private bool _foundNone;
 
     private readonly List<(TrackedConnection Connection, long IdleSince)> _newestFirst = new(BatchSize);
     private readonly PriorityQueue<TrackedConnection, long> _scan = new(BatchSize + 1);
@@ -23,8 +26,17 @@ internal sealed class IdleCandidates(Func<TrackedConnection, bool> eligible)
             return taken;
         }
 
+        if (_foundNone && !signal.Raised)
+        {
+            return null;
+        }
+
+        // Cleared before the scan: a connection turning idle meanwhile raises it again.
+        signal.Clear();
         Scan(open);
-        return TakeFromBatch();
+        taken = TakeFromBatch();
+        _foundNone = taken is null;
+        return taken;
     }
 
     private TrackedConnection? TakeFromBatch()

@@ -31,8 +31,11 @@ internal sealed partial class IdleConnectionReclaimer(
     private readonly ConcurrentDictionary<TrackedConnection, byte> _connections = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<IPAddress, int> _perUntrustedPeer = new();
     private readonly Lock _admission = new();
-    private readonly IdleCandidates _anyIdle = new(static _ => true);
-    private readonly IdleCandidates _servedIdle = new(static connection => connection.Served);
+    private readonly IdleSignal _anyIdleSignal = new();
+    private readonly IdleSignal _servedIdleSignal = new();
+    private IdleCandidates? _anyIdle;
+    private IdleCandidates? _servedIdle;
+    private Action? _becameIdle;
     private long _current;
     private long _reclaimed;
     private long _refused;
@@ -83,7 +86,7 @@ internal sealed partial class IdleConnectionReclaimer(
             await Task.Yield();
         }
 
-        var tracked = new TrackedConnection(connection, timeProvider.GetTimestamp());
+        var tracked = new TrackedConnection(connection, timeProvider.GetTimestamp(), _becameIdle ??= BecameIdle);
         if (!TryAdmit(tracked))
         {
             if (untrustedPeer is not null)
@@ -127,6 +130,7 @@ internal sealed partial class IdleConnectionReclaimer(
         if (Limit is null && !overMemory)
         {
             _connections.TryAdd(tracked, 0);
+            _anyIdleSignal.Raise(); // idle until its first request
             Interlocked.Increment(ref _current);
             return true;
         }
@@ -150,6 +154,7 @@ internal sealed partial class IdleConnectionReclaimer(
             }
 
             _connections.TryAdd(tracked, 0);
+            _anyIdleSignal.Raise(); // idle until its first request
             Interlocked.Increment(ref _current);
             return true;
         }
@@ -175,9 +180,18 @@ internal sealed partial class IdleConnectionReclaimer(
     /// still in its handshake is not closed for memory, or new connections arriving faster than handshakes complete would
     /// close each other while the working set stays high. At the limit any idle one, the handshake timeout's job included.
     /// </summary>
+    private void BecameIdle()
+    {
+        _anyIdleSignal.Raise();
+        _servedIdleSignal.Raise();
+    }
+
     private bool ReclaimLongestIdle(bool servedOnly)
     {
-        if ((servedOnly ? _servedIdle : _anyIdle).Take(_connections) is not { } longest)
+        var candidates = servedOnly
+            ? _servedIdle ??= new IdleCandidates(static connection => connection.Served, _servedIdleSignal)
+            : _anyIdle ??= new IdleCandidates(static _ => true, _anyIdleSignal);
+        if (candidates.Take(_connections) is not { } longest)
         {
             return false;
         }

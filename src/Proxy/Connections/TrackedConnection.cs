@@ -7,7 +7,8 @@ namespace EdgeProxy.Connections;
 /// One public connection as <see cref="IdleConnectionReclaimer"/> sees it: how many requests (HTTP/2 streams) it has in
 /// flight and since when it has had none. Set as a connection feature so the request pipeline can find it.
 /// </summary>
-internal sealed class TrackedConnection(ConnectionContext connection, long acceptedAt)
+/// <param name="becameIdle">Called when its last request in flight ends (shared by all connections, not one each).</param>
+internal sealed class TrackedConnection(ConnectionContext connection, long acceptedAt, Action? becameIdle = null)
 {
     private int _inFlight;
     private int _closed;
@@ -33,6 +34,7 @@ internal sealed class TrackedConnection(ConnectionContext connection, long accep
         if (Interlocked.Decrement(ref _inFlight) == 0)
         {
             IdleSince = now;
+            becameIdle?.Invoke();
         }
     }
 

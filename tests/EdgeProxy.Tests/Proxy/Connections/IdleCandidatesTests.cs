@@ -11,8 +11,10 @@ public sealed class IdleCandidatesTests
 {
     private const int Count = 3 * IdleCandidates.BatchSize + 7;
 
-    private static Dictionary<TrackedConnection, byte> Open(int count) =>
-        Enumerable.Range(0, count).ToDictionary(i => new TrackedConnection(new DefaultConnectionContext($"c{i}"), acceptedAt: 1000 + i), _ => (byte)0);
+    private readonly IdleSignal _signal = new();
+
+    private Dictionary<TrackedConnection, byte> Open(int count) =>
+        Enumerable.Range(0, count).ToDictionary(i => new TrackedConnection(new DefaultConnectionContext($"c{i}"), acceptedAt: 1000 + i, _signal.Raise), _ => (byte)0);
 
     /// <summary>As the reclaimer does with what it takes: closed, out of the open set.</summary>
     private static TrackedConnection Reclaim(IdleCandidates candidates, Dictionary<TrackedConnection, byte> open)
@@ -27,7 +29,7 @@ public sealed class IdleCandidatesTests
     public void Connections_are_taken_longest_idle_first_across_scans()
     {
         var open = Open(Count);
-        var candidates = new IdleCandidates(static _ => true);
+        var candidates = new IdleCandidates(static _ => true, _signal);
 
         var order = Enumerable.Range(0, Count).Select(_ => Reclaim(candidates, open).IdleSince).ToList();
 
@@ -40,7 +42,7 @@ public sealed class IdleCandidatesTests
     {
         var open = Open(10);
         var byAge = open.Keys.OrderBy(c => c.IdleSince).ToList();
-        var candidates = new IdleCandidates(static _ => true);
+        var candidates = new IdleCandidates(static _ => true, _signal);
         Assert.Same(byAge[0], Reclaim(candidates, open)); // the scan that batched all ten
 
         byAge[1].RequestStarted();
@@ -56,13 +58,39 @@ public sealed class IdleCandidatesTests
     }
 
     [Fact]
+    public void With_none_idle_newcomers_do_not_each_scan_again()
+    {
+        var open = Open(3);
+        var byAge = open.Keys.OrderBy(c => c.IdleSince).ToList();
+        byAge.ForEach(c => c.RequestStarted());
+        var candidates = new IdleCandidates(static _ => true, _signal);
+        var scans = 0;
+        IEnumerable<KeyValuePair<TrackedConnection, byte>> Counted()
+        {
+            scans++;
+            foreach (var entry in open)
+            {
+                yield return entry;
+            }
+        }
+
+        Assert.Null(candidates.Take(Counted()));
+        Assert.Null(candidates.Take(Counted())); // the next newcomer is refused without a scan
+        Assert.Equal(1, scans);
+
+        byAge[1].RequestEnded(now: 5000);
+        Assert.Same(byAge[1], candidates.Take(Counted()));
+        Assert.Equal(2, scans);
+    }
+
+    [Fact]
     public void For_memory_only_connections_that_served_a_request_are_taken()
     {
         var open = Open(5);
         var byAge = open.Keys.OrderBy(c => c.IdleSince).ToList();
         byAge[3].RequestStarted();
         byAge[3].RequestEnded(now: 2000);
-        var candidates = new IdleCandidates(static c => c.Served);
+        var candidates = new IdleCandidates(static c => c.Served, _signal);
 
         Assert.Same(byAge[3], Reclaim(candidates, open));
         Assert.Null(candidates.Take(open));
