@@ -16,6 +16,7 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
     internal const int MaxWaitingPerClient = 32;
     private static readonly TimeSpan Window = TimeSpan.FromMinutes(1);
     private readonly ConcurrentDictionary<UInt128, Entry> _clients = new();
+    private readonly Lock _sweeping = new();
 
     public int TrackedClients => _clients.Count;
 
@@ -72,9 +73,17 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
 
     private Entry EntryOf(UInt128 client)
     {
-        if (_clients.Count >= maxTrackedClients)
+        // One sweep at a time (this runs on a socket's event thread); the bound is only briefly exceeded meanwhile.
+        if (_clients.Count >= maxTrackedClients && _sweeping.TryEnter())
         {
-            Sweep(timeProvider.GetUtcNow());
+            try
+            {
+                Sweep(timeProvider.GetUtcNow());
+            }
+            finally
+            {
+                _sweeping.Exit();
+            }
         }
 
         return _clients.GetOrAdd(client, static _ => new Entry());
@@ -82,20 +91,30 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
 
     private void Sweep(DateTimeOffset now)
     {
+        // Clients whose window has passed, unless a check of theirs is waiting or running.
         foreach (var (key, entry) in _clients)
         {
-            if (now - entry.WindowStart >= Window)
+            if (now - entry.WindowStart >= Window && Volatile.Read(ref entry.Waiting) == 0)
             {
                 _clients.TryRemove(key, out _);
             }
         }
 
-        // Still full of live windows (a flood of distinct addresses): forget the oldest half.
-        if (_clients.Count >= maxTrackedClients)
+        // Still nearly full of live windows (a flood of distinct addresses): forget the oldest half too, so the next
+        // sweep is at least a tenth of the bound in new clients away. Older than a sampled median: no sort.
+        if (_clients.Count >= maxTrackedClients * 9L / 10)
         {
-            foreach (var key in _clients.OrderBy(p => p.Value.WindowStart).Take(_clients.Count / 2).Select(p => p.Key).ToList())
+            var step = Math.Max(1, _clients.Count / 1024);
+            var sample = _clients.Where((_, i) => i % step == 0).Select(p => p.Value.WindowStart.UtcTicks).ToArray();
+            Array.Sort(sample);
+            var cutoff = sample.Length == 0 ? long.MinValue : sample[sample.Length / 2];
+            var toRemove = _clients.Count / 2;
+            foreach (var (key, entry) in _clients)
             {
-                _clients.TryRemove(key, out _);
+                if (toRemove > 0 && entry.WindowStart.UtcTicks <= cutoff && Volatile.Read(ref entry.Waiting) == 0 && _clients.TryRemove(key, out _))
+                {
+                    toRemove--;
+                }
             }
         }
     }

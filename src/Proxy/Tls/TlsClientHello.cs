@@ -16,6 +16,9 @@ internal sealed record TlsClientHello(string? ServerName, IReadOnlyList<SslAppli
     /// <summary>A TLS record's plaintext is at most 2^14 bytes (RFC 8446 5.1); a longer one is no ClientHello.</summary>
     internal const int MaxRecordLength = 16384;
 
+    /// <summary>ALPN names read from a hello, at most (the ones after are not looked at).</summary>
+    internal const int MaxApplicationProtocols = 16;
+
     /// <summary>How much is read before giving up on a hello: two full records, far beyond any real (even post-quantum) hello.</summary>
     internal const int MaxBytes = 2 * (5 + MaxRecordLength);
 
@@ -67,7 +70,9 @@ internal sealed record TlsClientHello(string? ServerName, IReadOnlyList<SslAppli
             else if (type == 16 && body.Length >= 2)
             {
                 var list = body[2..];
-                while (list.Length > 0 && 1 + list[0] <= list.Length)
+                // Kept to the first few: real clients offer two or three, and a hello of a thousand one-byte names
+                // would otherwise cost a thousand objects per handshake.
+                while (list.Length > 0 && 1 + list[0] <= list.Length && protocols.Count < MaxApplicationProtocols)
                 {
                     if (list[0] > 0)
                     {

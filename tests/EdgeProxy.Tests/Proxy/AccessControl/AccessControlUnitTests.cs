@@ -95,6 +95,23 @@ public sealed class AccessControlUnitTests
     }
 
     [Fact]
+    public void A_brute_force_sweep_that_finds_few_expired_windows_still_makes_room_for_many_new_clients()
+    {
+        var guard = new BruteForceGuard(_clock, maxTrackedClients: 100);
+        guard.RecordFailure(Address("203.0.113.1"));
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 99; i++)
+        {
+            guard.RecordFailure(Address(i));
+            _clock.Advance(TimeSpan.FromMilliseconds(10));
+        }
+
+        Assert.Equal(100, guard.TrackedClients);
+        guard.RecordFailure(Address("203.0.113.2"));
+        Assert.InRange(guard.TrackedClients, 40, 60);
+    }
+
+    [Fact]
     public void The_brute_force_table_is_bounded_and_other_clients_are_not_locked()
     {
         var guard = new BruteForceGuard(_clock, maxTrackedClients: 20);

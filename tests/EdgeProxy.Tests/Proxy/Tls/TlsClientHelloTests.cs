@@ -107,8 +107,18 @@ public sealed class TlsClientHelloTests
 
         allocated = GC.GetAllocatedBytesForCurrentThread() - allocated;
         Assert.Equal("slow.example.com", hello?.ServerName);
-        Assert.Equal(SslApplicationProtocol.Http2, hello!.ApplicationProtocols[^1]);
+        Assert.Equal(new SslApplicationProtocol("p0"), hello!.ApplicationProtocols[0]);
         Assert.True(allocated < 4 * all.Length + 1_000_000, $"{allocated} bytes allocated to read a {all.Length}-byte hello");
+    }
+
+    [Fact]
+    public void Only_the_first_protocols_of_a_long_alpn_list_are_kept()
+    {
+        var hello = Read(Hello("app.example.com", [.. Enumerable.Range(0, 1000).Select(i => $"p{i}")]));
+
+        Assert.Equal(TlsClientHello.MaxApplicationProtocols, hello.ApplicationProtocols.Count);
+        Assert.Equal(new SslApplicationProtocol("p0"), hello.ApplicationProtocols[0]);
+        Assert.Equal("app.example.com", hello.ServerName);
     }
 
     [Fact]
