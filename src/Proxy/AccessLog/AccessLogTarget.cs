@@ -4,7 +4,8 @@ namespace EdgeProxy.AccessLog;
 
 /// <summary>
 /// One destination of records: a bounded pending batch that requests append their already formatted record to
-/// (<see cref="Enqueue"/> never waits: when the batch holds its capacity, the new record is dropped and counted), and a
+/// (<see cref="Enqueue"/> never waits: when the batch holds its capacity in records or <see cref="MaxPendingBytes"/>, the
+/// new record is dropped and counted), and a
 /// background loop that swaps the batch out and writes it. Copying the bytes on the request thread, while they are in
 /// its cache, costs less than queueing an object that a writer reads back cold a few milliseconds later.
 /// </summary>
@@ -16,12 +17,23 @@ internal abstract class AccessLogTarget
     /// </summary>
     public static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(20);
 
+    /// <summary>
+    /// Bytes a pending batch may hold, whatever its record count: records are as long as the request's headers and path
+    /// (tens of KB each at most), so a count alone would let a slow target hold gigabytes.
+    /// </summary>
+    internal const int MaxPendingBytes = 16 * 1024 * 1024;
+
+    /// <summary>A batch grown past this is let go once written, so a burst of long records does not keep its memory.</summary>
+    private const int KeptBatchBytes = 1024 * 1024;
+
+    private const int InitialBatchBytes = 64 * 1024;
+
     private readonly Lock _lock = new();
     private readonly SemaphoreSlim _ready = new(0);
     private readonly int _capacity;
     private readonly TimeProvider _clock;
-    private ArrayBufferWriter<byte> _pending = new(64 * 1024);
-    private ArrayBufferWriter<byte> _spare = new(64 * 1024);
+    private ArrayBufferWriter<byte> _pending = new(InitialBatchBytes);
+    private ArrayBufferWriter<byte> _spare = new(InitialBatchBytes);
     private int _pendingCount;
     private long _dropped;
     private long _written;
@@ -47,7 +59,7 @@ internal abstract class AccessLogTarget
         var first = false;
         lock (_lock)
         {
-            if (_pendingCount >= _capacity)
+            if (_pendingCount >= _capacity || _pending.WrittenCount + message.Body.Length > MaxPendingBytes)
             {
                 CountDropped(1);
             }
@@ -108,9 +120,9 @@ internal abstract class AccessLogTarget
             _pendingCount = 0;
         }
 
-        _spare = batch;
         if (count == 0)
         {
+            _spare = batch;
             return;
         }
 
@@ -128,6 +140,7 @@ internal abstract class AccessLogTarget
         finally
         {
             batch.ResetWrittenCount();
+            _spare = batch.Capacity > KeptBatchBytes ? new ArrayBufferWriter<byte>(InitialBatchBytes) : batch;
         }
     }
 }

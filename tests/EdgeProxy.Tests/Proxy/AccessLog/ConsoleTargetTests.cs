@@ -101,6 +101,25 @@ public sealed class ConsoleTargetTests
     }
 
     [Fact]
+    public async Task Long_records_are_bounded_by_bytes_too_not_only_by_count()
+    {
+        var output = new RecordingStream();
+        var target = new ConsoleTarget(10_000, TimeProvider.System, output, new object());
+        var body = new byte[40 * 1024]; // a record as long as big headers make it
+        body.AsSpan().Fill((byte)'x');
+        var fits = AccessLogTarget.MaxPendingBytes / (body.Length + 1);
+        for (var i = 0; i < fits + 100; i++)
+        {
+            target.Enqueue(new AccessLogMessage(body, DateTimeOffset.UtcNow, SyslogFraming.Informational, "access"));
+        }
+
+        var accepted = fits + 100 - (int)target.Dropped;
+        Assert.InRange(accepted, fits - 1, fits);
+        await DrainAsync(target, accepted);
+        Assert.Equal(accepted * (body.Length + 1L), output.Length);
+    }
+
+    [Fact]
     public async Task Records_beyond_the_capacity_are_dropped_and_counted_never_waited_for()
     {
         var output = new RecordingStream();
