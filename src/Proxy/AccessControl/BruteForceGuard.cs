@@ -104,10 +104,7 @@ internal sealed class BruteForceGuard(TimeProvider timeProvider, int maxTrackedC
         // sweep is at least a tenth of the bound in new clients away. Older than a sampled median: no sort.
         if (_clients.Count >= maxTrackedClients * 9L / 10)
         {
-            var step = Math.Max(1, _clients.Count / 1024);
-            var sample = _clients.Where((_, i) => i % step == 0).Select(p => p.Value.WindowStart.UtcTicks).ToArray();
-            Array.Sort(sample);
-            var cutoff = sample.Length == 0 ? long.MinValue : sample[sample.Length / 2];
+            var cutoff = SampledMedian.Of(_clients.Select(p => p.Value.WindowStart.UtcTicks), _clients.Count);
             var toRemove = _clients.Count / 2;
             foreach (var (key, entry) in _clients)
             {

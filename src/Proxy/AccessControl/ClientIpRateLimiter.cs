@@ -92,7 +92,7 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
         // Older than a sampled median instead of sorted: passes over the table, no sort.
         if (_buckets.Count >= maxTrackedClients * 9L / 10)
         {
-            var cutoff = MedianLastUse();
+            var cutoff = SampledMedian.Of(_buckets.Select(p => Volatile.Read(ref p.Value.Last)), _buckets.Count);
             var toRemove = _buckets.Count / 2; // at most: many seen at the very same moment (a coarse clock) are not all dropped
             foreach (var (key, bucket) in _buckets)
             {
@@ -102,14 +102,6 @@ internal sealed class ClientIpRateLimiter(double permitsPerSecond, int burst, Ti
                 }
             }
         }
-    }
-
-    private long MedianLastUse()
-    {
-        var step = Math.Max(1, _buckets.Count / 1024);
-        var sample = _buckets.Where((_, i) => i % step == 0).Select(p => Volatile.Read(ref p.Value.Last)).ToArray();
-        Array.Sort(sample);
-        return sample.Length == 0 ? long.MinValue : sample[sample.Length / 2];
     }
 
     private sealed class Bucket(double tokens, long last)
