@@ -25,10 +25,11 @@ internal sealed class HtpasswdSource(string path, TimeProvider timeProvider)
     // bcrypt costs tens of milliseconds of CPU: a flood of wrong passwords may use this many threads, no more.
     private static readonly SemaphoreSlim VerifySlots = new(Math.Max(1, Environment.ProcessorCount), Math.Max(1, Environment.ProcessorCount));
 
-    // Checks waiting for a slot beyond which more are refused as busy (about a second of bcrypt at cost 10 per slot):
-    // the queue of a flood of wrong passwords from many addresses stays short.
+    /// <summary>Longer passwords are wrong without being hashed: htpasswd itself takes at most 255.</summary>
     internal const int MaxPasswordBytes = 255;
 
+    // Checks waiting for a slot beyond which more are refused as busy (about a second of bcrypt at cost 10 per slot):
+    // the queue of a flood of wrong passwords from many addresses stays short.
     private static readonly int MaxQueued = 16 * Math.Max(1, Environment.ProcessorCount);
     private static int s_queued;
 

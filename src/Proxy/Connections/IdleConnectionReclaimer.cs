@@ -175,17 +175,18 @@ internal sealed partial class IdleConnectionReclaimer(
         _memoryLoggedAt = now;
     }
 
-    /// <summary>
-    /// Closes the longest-idle connection. For memory only one that has served a request (a keep-alive wait): a connection
-    /// still in its handshake is not closed for memory, or new connections arriving faster than handshakes complete would
-    /// close each other while the working set stays high. At the limit any idle one, the handshake timeout's job included.
-    /// </summary>
+    /// <summary>A request ended with none left in flight on its connection: a scan for idle connections may find it.</summary>
     private void BecameIdle()
     {
         _anyIdleSignal.Raise();
         _servedIdleSignal.Raise();
     }
 
+    /// <summary>
+    /// Closes the longest-idle connection. For memory only one that has served a request (a keep-alive wait): a connection
+    /// still in its handshake is not closed for memory, or new connections arriving faster than handshakes complete would
+    /// close each other while the working set stays high. At the limit any idle one, the handshake timeout's job included.
+    /// </summary>
     private bool ReclaimLongestIdle(bool servedOnly)
     {
         var candidates = servedOnly
