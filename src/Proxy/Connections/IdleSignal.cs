@@ -19,5 +19,10 @@ internal sealed class IdleSignal
         }
     }
 
-    public void Clear() => _raised = false;
+    /// <summary>Cleared before a scan; the fence keeps the scan's reads after it, so a connection turning idle is either seen or raises it again.</summary>
+    public void Clear()
+    {
+        _raised = false;
+        Interlocked.MemoryBarrier();
+    }
 }
