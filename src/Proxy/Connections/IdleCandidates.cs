@@ -7,13 +7,16 @@ namespace EdgeProxy.Connections;
 /// is taken only while still idle since the moment the scan saw: a connection that has served a request since, or
 /// turned idle after the scan, is idle since later than every entry left, so the oldest entry is still the
 /// longest-idle connection of all; the next scan finds the others. A scan that found none is repeated only once
-/// <paramref name="signal"/> says a connection may have become idle since.
+/// <see cref="Signal"/> says a connection may have become idle since.
 /// </summary>
-internal sealed class IdleCandidates(Func<TrackedConnection, bool> eligible, IdleSignal signal)
+internal sealed class IdleCandidates(Func<TrackedConnection, bool> eligible)
 {
     internal const int BatchSize = 64;
 
     private bool _foundNone;
+
+    /// <summary>To raise when a connection may have become idle.</summary>
+    public IdleSignal Signal { get; } = new();
 
     private readonly List<(TrackedConnection Connection, long IdleSince)> _newestFirst = new(BatchSize);
     private readonly PriorityQueue<TrackedConnection, long> _scan = new(BatchSize + 1);
@@ -26,13 +29,13 @@ internal sealed class IdleCandidates(Func<TrackedConnection, bool> eligible, Idl
             return taken;
         }
 
-        if (_foundNone && !signal.Raised)
+        if (_foundNone && !Signal.Raised)
         {
             return null;
         }
 
         // Cleared before the scan: a connection turning idle meanwhile raises it again.
-        signal.Clear();
+        Signal.Clear();
         Scan(open);
         taken = TakeFromBatch();
         _foundNone = taken is null;

@@ -31,10 +31,8 @@ internal sealed partial class IdleConnectionReclaimer(
     private readonly ConcurrentDictionary<TrackedConnection, byte> _connections = new(ReferenceEqualityComparer.Instance);
     private readonly ConcurrentDictionary<IPAddress, int> _perUntrustedPeer = new();
     private readonly Lock _admission = new();
-    private readonly IdleSignal _anyIdleSignal = new();
-    private readonly IdleSignal _servedIdleSignal = new();
-    private IdleCandidates? _anyIdle;
-    private IdleCandidates? _servedIdle;
+    private readonly IdleCandidates _anyIdle = new(static _ => true);
+    private readonly IdleCandidates _servedIdle = new(static connection => connection.Served);
     private Action? _becameIdle;
     private long _current;
     private long _reclaimed;
@@ -129,9 +127,7 @@ internal sealed partial class IdleConnectionReclaimer(
         var overMemory = workingSet > ReclaimAboveMemory;
         if (Limit is null && !overMemory)
         {
-            _connections.TryAdd(tracked, 0);
-            _anyIdleSignal.Raise(); // idle until its first request
-            Interlocked.Increment(ref _current);
+            Add(tracked);
             return true;
         }
 
@@ -153,11 +149,16 @@ internal sealed partial class IdleConnectionReclaimer(
                 ReportMemoryReclaim(workingSet);
             }
 
-            _connections.TryAdd(tracked, 0);
-            _anyIdleSignal.Raise(); // idle until its first request
-            Interlocked.Increment(ref _current);
+            Add(tracked);
             return true;
         }
+    }
+
+    private void Add(TrackedConnection tracked)
+    {
+        _connections.TryAdd(tracked, 0);
+        _anyIdle.Signal.Raise(); // idle until its first request
+        Interlocked.Increment(ref _current);
     }
 
     /// <summary>Under the admission lock: the first memory reclaim is logged, later ones at most once per <see cref="MemoryLogInterval"/>.</summary>
@@ -178,8 +179,8 @@ internal sealed partial class IdleConnectionReclaimer(
     /// <summary>A request ended with none left in flight on its connection: a scan for idle connections may find it.</summary>
     private void BecameIdle()
     {
-        _anyIdleSignal.Raise();
-        _servedIdleSignal.Raise();
+        _anyIdle.Signal.Raise();
+        _servedIdle.Signal.Raise();
     }
 
     /// <summary>
@@ -189,10 +190,7 @@ internal sealed partial class IdleConnectionReclaimer(
     /// </summary>
     private bool ReclaimLongestIdle(bool servedOnly)
     {
-        var candidates = servedOnly
-            ? _servedIdle ??= new IdleCandidates(static connection => connection.Served, _servedIdleSignal)
-            : _anyIdle ??= new IdleCandidates(static _ => true, _anyIdleSignal);
-        if (candidates.Take(_connections) is not { } longest)
+        if ((servedOnly ? _servedIdle : _anyIdle).Take(_connections) is not { } longest)
         {
             return false;
         }

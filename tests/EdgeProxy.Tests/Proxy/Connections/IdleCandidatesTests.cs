@@ -11,10 +11,9 @@ public sealed class IdleCandidatesTests
 {
     private const int Count = 3 * IdleCandidates.BatchSize + 7;
 
-    private readonly IdleSignal _signal = new();
-
-    private Dictionary<TrackedConnection, byte> Open(int count) =>
-        Enumerable.Range(0, count).ToDictionary(i => new TrackedConnection(new DefaultConnectionContext($"c{i}"), acceptedAt: 1000 + i, _signal.Raise), _ => (byte)0);
+    /// <summary>Open connections that raise <paramref name="candidates"/>' signal when they turn idle, as the reclaimer's do.</summary>
+    private static Dictionary<TrackedConnection, byte> Open(int count, IdleCandidates candidates) =>
+        Enumerable.Range(0, count).ToDictionary(i => new TrackedConnection(new DefaultConnectionContext($"c{i}"), acceptedAt: 1000 + i, candidates.Signal.Raise), _ => (byte)0);
 
     /// <summary>As the reclaimer does with what it takes: closed, out of the open set.</summary>
     private static TrackedConnection Reclaim(IdleCandidates candidates, Dictionary<TrackedConnection, byte> open)
@@ -28,8 +27,8 @@ public sealed class IdleCandidatesTests
     [Fact]
     public void Connections_are_taken_longest_idle_first_across_scans()
     {
-        var open = Open(Count);
-        var candidates = new IdleCandidates(static _ => true, _signal);
+        var candidates = new IdleCandidates(static _ => true);
+        var open = Open(Count, candidates);
 
         var order = Enumerable.Range(0, Count).Select(_ => Reclaim(candidates, open).IdleSince).ToList();
 
@@ -40,9 +39,9 @@ public sealed class IdleCandidatesTests
     [Fact]
     public void One_that_served_a_request_since_the_scan_waits_for_its_new_turn_and_a_busy_one_is_skipped()
     {
-        var open = Open(10);
+        var candidates = new IdleCandidates(static _ => true);
+        var open = Open(10, candidates);
         var byAge = open.Keys.OrderBy(c => c.IdleSince).ToList();
-        var candidates = new IdleCandidates(static _ => true, _signal);
         Assert.Same(byAge[0], Reclaim(candidates, open)); // the scan that batched all ten
 
         byAge[1].RequestStarted();
@@ -60,10 +59,10 @@ public sealed class IdleCandidatesTests
     [Fact]
     public void With_none_idle_newcomers_do_not_each_scan_again()
     {
-        var open = Open(3);
+        var candidates = new IdleCandidates(static _ => true);
+        var open = Open(3, candidates);
         var byAge = open.Keys.OrderBy(c => c.IdleSince).ToList();
         byAge.ForEach(c => c.RequestStarted());
-        var candidates = new IdleCandidates(static _ => true, _signal);
         var scans = 0;
         IEnumerable<KeyValuePair<TrackedConnection, byte>> Counted()
         {
@@ -86,11 +85,11 @@ public sealed class IdleCandidatesTests
     [Fact]
     public void For_memory_only_connections_that_served_a_request_are_taken()
     {
-        var open = Open(5);
+        var candidates = new IdleCandidates(static c => c.Served);
+        var open = Open(5, candidates);
         var byAge = open.Keys.OrderBy(c => c.IdleSince).ToList();
         byAge[3].RequestStarted();
         byAge[3].RequestEnded(now: 2000);
-        var candidates = new IdleCandidates(static c => c.Served, _signal);
 
         Assert.Same(byAge[3], Reclaim(candidates, open));
         Assert.Null(candidates.Take(open));
